@@ -1,0 +1,64 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import { type Db, openDb } from './db/connection.js';
+import caching from './http/caching.js';
+import errors from './http/errors.js';
+import openapi from './http/openapi.js';
+import catalogRoutes from './http/routes/catalog.js';
+import compareRoutes from './http/routes/compare.js';
+import datasetRoutes from './http/routes/dataset.js';
+import factRoutes from './http/routes/facts.js';
+import healthRoutes from './http/routes/health.js';
+import searchRoutes from './http/routes/search.js';
+import { Kb } from './kb/snapshot.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    kb: Kb;
+  }
+}
+
+export interface AppDeps {
+  /** An open, migrated and seeded database; by default the one at config.DB_PATH. */
+  db?: Db;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The whole service as one Fastify instance: REST under /v1, docs, probes. Listening is server.ts's job. */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const db = deps.db ?? openDb(config.DB_PATH);
+  const kb = new Kb(db, { staleAfterDays: config.STALE_AFTER_DAYS });
+
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.LOG_LEVEL },
+    // fact ids are long and contain `/`; 1 KiB bounds the router's work on hostile paths
+    routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
+    bodyLimit: 256 * 1024,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('kb', kb);
+  app.addHook('onClose', async () => {
+    if (!deps.db) db.$client.close();
+  });
+
+  await app.register(errors);
+  await app.register(openapi);
+  await app.register(caching, { kb });
+  await app.register(healthRoutes, { kb });
+  await app.register(
+    async (v1) => {
+      await v1.register(catalogRoutes, { kb });
+      await v1.register(factRoutes, { kb });
+      await v1.register(compareRoutes, { kb });
+      await v1.register(searchRoutes, { kb });
+      await v1.register(datasetRoutes, { kb });
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

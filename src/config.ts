@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Every environment variable the service reads, with its default (listed in .env.example too). */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DB_PATH: z.string().min(1).default('data/cloudiff.sqlite'),
+  SEED_DIR: z.string().min(1).default('seed'),
+  ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters when set'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1000),
+  STALE_AFTER_DAYS: z.coerce.number().int().min(1).default(180),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+/** Reads and validates the environment once; a bad value stops the boot with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Kb } from '../kb/snapshot.js';
+
+interface Entry {
+  etag: string;
+  body: string;
+  contentType: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The dataset version this request is answered from (set for cacheable requests). */
+    datasetVersion?: string;
+    cacheKey?: string;
+  }
+  interface FastifyContextConfig {
+    /** Opt a GET route into ETags and the response cache (every read of the knowledge base). */
+    cacheable?: boolean;
+  }
+}
+
+/** Cache-Control of every read: clients and proxies may reuse a response for a minute, then revalidate. */
+export const CACHE_CONTROL = 'public, max-age=60, must-revalidate';
+const MAX_ENTRIES = 5000;
+const MAX_BYTES = 64 * 1024 * 1024;
+
+/** The ETag of a response: the dataset version plus a hash of the request (path and query). */
+export function etagFor(version: string, url: string): string {
+  return `"${version}-${createHash('sha1').update(url).digest('base64url').slice(0, 16)}"`;
+}
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * The knowledge base only changes with its version, so a read's answer is computed once per version and URL:
+ * the ETag check and the cached bytes both come before any route work. Entries of an old version are dropped
+ * as soon as a new version is seen. The cache is bounded in entries and bytes (LRU by insertion order).
+ */
+async function caching(app: FastifyInstance, opts: { kb: Kb }) {
+  const { kb } = opts;
+  let cacheVersion = '';
+  let bytes = 0;
+  const cache = new Map<string, Entry>();
+
+  function reset(version: string) {
+    cache.clear();
+    bytes = 0;
+    cacheVersion = version;
+  }
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'GET' || !request.routeOptions.config.cacheable) return;
+    const version = kb.version();
+    if (version !== cacheVersion) reset(version);
+    request.datasetVersion = version;
+    request.cacheKey = request.url;
+    const hit = cache.get(request.url);
+    const etag = hit?.etag ?? etagFor(version, request.url);
+    reply.header('etag', etag).header('cache-control', CACHE_CONTROL);
+    if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    if (hit) return reply.type(hit.contentType).send(hit.body);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const key = request.cacheKey;
+    if (key === undefined || reply.statusCode !== 200 || typeof payload !== 'string') {
+      if (key !== undefined && reply.statusCode >= 400) reply.removeHeader('etag').header('cache-control', 'no-store');
+      return payload;
+    }
+    if (request.datasetVersion !== cacheVersion || cache.has(key)) return payload;
+    const etag = reply.getHeader('etag') as string;
+    cache.set(key, { etag, body: payload, contentType: String(reply.getHeader('content-type') ?? 'application/json') });
+    bytes += payload.length;
+    while (cache.size > MAX_ENTRIES || bytes > MAX_BYTES) {
+      const oldest = cache.keys().next().value as string;
+      bytes -= cache.get(oldest)?.body.length ?? 0;
+      cache.delete(oldest);
+    }
+    return payload;
+  });
+
+  app.decorate('responseCache', {
+    clear: () => reset(''),
+    size: () => cache.size,
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    responseCache: { clear(): void; size(): number };
+  }
+}
+
+export default fp(caching, { name: 'caching' });

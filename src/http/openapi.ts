@@ -1,0 +1,60 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+export const API_VERSION = '1.0.0';
+
+type OpenApiDoc = { paths?: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
+
+/**
+ * Fact ids contain `/`, so their routes use Fastify's wildcard; in the document the wildcard becomes the
+ * named path parameter `{id}` that OpenAPI tools understand.
+ */
+function renameWildcards<T extends OpenApiDoc>(doc: T): T {
+  if (!doc.paths) return doc;
+  const paths: NonNullable<OpenApiDoc['paths']> = {};
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const op of Object.values(item)) {
+      for (const p of op.parameters ?? []) if (p.in === 'path' && p.name === '*') p.name = 'id';
+    }
+    paths[path.replace('{*}', '{id}')] = item;
+  }
+  return { ...doc, paths };
+}
+
+/** OpenAPI 3.1 generated from the route schemas, served at /openapi.json, with a docs UI at /docs. */
+async function openapi(app: FastifyInstance) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Cloudiff',
+        version: API_VERSION,
+        description:
+          'How does this behave differently on AWS, Azure and GCP? Cited facts about EKS, AKS and GKE and the cloud networking around them: comparison matrices, migration diffs, search and questions.',
+        license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
+      },
+      servers: [{ url: 'http://127.0.0.1:3000', description: 'local (npm start)' }],
+      // reads are public; the admin operations declare bearerAuth themselves
+      security: [],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'the ADMIN_TOKEN' } } },
+      tags: [
+        { name: 'catalog', description: 'Providers and topics' },
+        { name: 'facts', description: 'Cited facts' },
+        { name: 'compare', description: 'Comparison matrices and migration diffs' },
+        { name: 'search', description: 'Full-text search and questions' },
+        { name: 'dataset', description: 'Dataset metadata and export' },
+        { name: 'admin', description: 'Writes (enabled by ADMIN_TOKEN)' },
+        { name: 'probes', description: 'Health and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: (input) => renameWildcards(jsonSchemaTransformObject(input) as OpenApiDoc),
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+export default fp(openapi, { name: 'openapi' });

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CompareSchema, DiffSchema } from '../../domain/api.js';
+import { compare, diff } from '../../kb/compare.js';
+import type { Kb } from '../../kb/snapshot.js';
+import { queryString, readErrors } from '../schemas.js';
+
+const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
+  app.get(
+    '/compare',
+    {
+      config: { cacheable: true },
+      schema: {
+        operationId: 'compare',
+        tags: ['compare'],
+        summary: 'The comparison matrix of a topic: a row per dimension, a cell per provider',
+        querystring: z.object({
+          topic: queryString('topic slug, e.g. load-balancing'),
+          providers: queryString('comma-separated providers (default: all three), e.g. aws,gcp').optional(),
+        }),
+        response: { 200: CompareSchema, ...readErrors },
+      },
+    },
+    async (request) => compare(kb, request.query.topic, request.query.providers),
+  );
+
+  app.get(
+    '/diff',
+    {
+      config: { cacheable: true },
+      schema: {
+        operationId: 'diff',
+        tags: ['compare'],
+        summary: 'What changes when a workload moves from one cloud to another, highest severity first',
+        querystring: z.object({
+          from: queryString('the provider moved from'),
+          to: queryString('the provider moved to'),
+          topic: queryString('restrict to one topic').optional(),
+        }),
+        response: { 200: DiffSchema, ...readErrors },
+      },
+    },
+    async (request) => diff(kb, request.query.from, request.query.to, request.query.topic),
+  );
+};
+
+export default routes;

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { FactSchema, FactsPageSchema } from '../../domain/api.js';
+import { DEFAULT_PAGE_SIZE, getFact, listFacts, MAX_PAGE_SIZE } from '../../kb/facts.js';
+import type { Kb } from '../../kb/snapshot.js';
+import { queryString, readErrors } from '../schemas.js';
+
+export const FactsQuerySchema = z.object({
+  provider: queryString('aws, azure or gcp (aliases such as eks, aks, gke work too)').optional(),
+  topic: queryString('a topic slug, e.g. dns').optional(),
+  dimension: queryString('a dimension slug, or topic/dimension').optional(),
+  tag: queryString('facts carrying this tag').optional(),
+  verified_before: queryString('ISO date: facts last verified before it').optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .meta({ description: `page size, 1 to ${MAX_PAGE_SIZE}` }),
+  cursor: queryString('the `next` value of the previous page').optional(),
+});
+
+const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
+  app.get(
+    '/facts',
+    {
+      config: { cacheable: true },
+      schema: {
+        operationId: 'listFacts',
+        tags: ['facts'],
+        summary: 'Facts filtered by provider, topic, dimension, tag or verification date, a page at a time',
+        description: 'Pages follow fact id order. Pass `next` back as `cursor`; the `Link` header carries the next page too.',
+        querystring: FactsQuerySchema,
+        response: { 200: FactsPageSchema, ...readErrors },
+      },
+    },
+    async (request, reply) => {
+      const { total: _total, ...page } = listFacts(kb, request.query);
+      if (page.next) {
+        const url = new URL(request.url, 'http://x');
+        url.searchParams.set('cursor', page.next);
+        reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+      }
+      return page;
+    },
+  );
+
+  // Fact ids contain `/` (and `#` before a variant): accepted URL-encoded or as path segments.
+  app.get(
+    '/facts/*',
+    {
+      config: { cacheable: true },
+      schema: {
+        operationId: 'getFact',
+        tags: ['facts'],
+        summary: 'One fact with its sources',
+        description:
+          'The id may be URL-encoded (`/v1/facts/gcp%2Fdns%2Fcluster-dns-server`) or given as path segments (`/v1/facts/gcp/dns/cluster-dns-server`); encode `#` as `%23`.',
+        params: z.object({ '*': z.string().max(500).meta({ description: 'the fact id' }) }),
+        response: { 200: FactSchema, ...readErrors },
+      },
+    },
+    async (request) => getFact(kb, decodeURIComponent(request.params['*'])),
+  );
+};
+
+export default routes;

@@ -1,0 +1,82 @@
+import type { Provider, Topic, TopicSummary } from '../domain/api.js';
+import type { ProviderSlug } from '../domain/seed.js';
+import { BadInputError, listValues, NotFoundError } from './errors.js';
+import type { DimensionRecord, Kb, Snapshot, TopicRecord } from './snapshot.js';
+
+export function listProviders(kb: Kb): Provider[] {
+  return kb.snapshot().providers;
+}
+
+export function listTopics(kb: Kb): TopicSummary[] {
+  return kb.snapshot().topics.map(topicSummary);
+}
+
+export function topicSummary(t: TopicRecord): TopicSummary {
+  return {
+    slug: t.slug,
+    title: t.title,
+    summary: t.summary,
+    aliases: t.aliases,
+    dimension_count: t.dimension_count,
+    fact_count: t.fact_count,
+  };
+}
+
+export function getTopic(kb: Kb, slug: string): Topic {
+  const snap = kb.snapshot();
+  const t = snap.topicBySlug.get(slug);
+  if (!t) throw new NotFoundError(`topic "${slug}" not found; topics are: ${listValues(snap.topics.map((x) => x.slug))}`);
+  return { ...topicSummary(t), dimensions: t.dimensions.map(publicDimension) };
+}
+
+export function publicDimension(d: DimensionRecord): Topic['dimensions'][number] {
+  return {
+    slug: d.slug,
+    topic: d.topic,
+    title: d.title,
+    question: d.question,
+    baseline: d.baseline,
+    keywords: d.keywords,
+    divergence: d.divergence,
+  };
+}
+
+/** A provider named by slug or alias ("eks", "Google"), or undefined. */
+export function findProvider(snap: Snapshot, name: string): ProviderSlug | undefined {
+  const needle = name.trim().toLowerCase();
+  for (const p of snap.providers) {
+    if (p.slug === needle || p.aliases.some((a) => a.toLowerCase() === needle)) return p.slug;
+  }
+  return undefined;
+}
+
+/** Resolves a query parameter naming one provider; 400 naming the parameter when unknown. */
+export function requireProvider(snap: Snapshot, param: string, name: string): ProviderSlug {
+  const slug = findProvider(snap, name);
+  if (!slug) {
+    throw new BadInputError(
+      param,
+      `unknown provider "${name}"; use one of ${listValues(snap.providers.map((p) => p.slug))} (or an alias such as eks, aks, gke)`,
+    );
+  }
+  return slug;
+}
+
+/** A comma-separated provider list (`aws,gcp`); empty means all, in canonical order, without repeats. */
+export function requireProviders(snap: Snapshot, param: string, list: string | undefined): ProviderSlug[] {
+  if (list === undefined || list.trim() === '') return snap.providers.map((p) => p.slug);
+  const wanted = new Set(
+    list
+      .split(',')
+      .filter((s) => s.trim() !== '')
+      .map((s) => requireProvider(snap, param, s)),
+  );
+  return snap.providers.map((p) => p.slug).filter((s) => wanted.has(s));
+}
+
+/** Resolves a topic parameter; 400 naming the parameter and the valid topics when unknown. */
+export function requireTopic(snap: Snapshot, param: string, slug: string): TopicRecord {
+  const t = snap.topicBySlug.get(slug.trim().toLowerCase());
+  if (!t) throw new BadInputError(param, `unknown topic "${slug}"; use one of ${listValues(snap.topics.map((x) => x.slug))}`);
+  return t;
+}

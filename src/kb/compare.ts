@@ -1,0 +1,91 @@
+import type { Compare, CompareRow, Diff, DiffItem, Fact } from '../domain/api.js';
+import { type ProviderSlug, SEVERITIES } from '../domain/seed.js';
+import { requireProvider, requireProviders, requireTopic } from './catalog.js';
+import { BadInputError } from './errors.js';
+import type { DimensionRecord, Kb, Snapshot } from './snapshot.js';
+
+const normalize = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
+/** Whether the default facts of the given providers state different values. */
+export function differs(dim: DimensionRecord, providers: readonly ProviderSlug[]): boolean {
+  const values = new Set(providers.map((p) => normalize(dim.cells[p][0]?.value ?? '')));
+  return values.size > 1;
+}
+
+export function compareRow(dim: DimensionRecord, providers: readonly ProviderSlug[]): CompareRow {
+  const cells: CompareRow['cells'] = {};
+  for (const p of providers) cells[p] = dim.cells[p];
+  return {
+    dimension: { slug: dim.slug, title: dim.title, question: dim.question, baseline: dim.baseline },
+    cells,
+    differs: differs(dim, providers),
+    divergence: dim.divergence,
+  };
+}
+
+/** The comparison matrix of a topic: one row per dimension in seed order, a cell per requested provider. */
+export function compare(kb: Kb, topicSlug: string, providerList?: string): Compare {
+  const snap = kb.snapshot();
+  const topic = requireTopic(snap, 'topic', topicSlug);
+  const providers = requireProviders(snap, 'providers', providerList);
+  return {
+    topic: { slug: topic.slug, title: topic.title, summary: topic.summary },
+    providers,
+    rows: topic.dimensions.map((d) => compareRow(d, providers)),
+    dataset: { version: snap.version },
+  };
+}
+
+const severityRank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
+
+/**
+ * What changes when a workload moves from one cloud to another: every dimension whose default facts differ,
+ * highest severity first (then in topic and dimension order), with the migration note for that direction.
+ */
+export function diff(kb: Kb, fromName: string, toName: string, topicSlug?: string): Diff {
+  const snap = kb.snapshot();
+  const from = requireProvider(snap, 'from', fromName);
+  const to = requireProvider(snap, 'to', toName);
+  if (from === to) throw new BadInputError('to', `must differ from "from" (both are ${from})`);
+  const topics = topicSlug ? [requireTopic(snap, 'topic', topicSlug)] : snap.topics;
+  const items: (DiffItem & { order: number })[] = [];
+  let order = 0;
+  for (const topic of topics) {
+    for (const dim of topic.dimensions) {
+      order++;
+      if (!differs(dim, [from, to])) continue;
+      items.push({
+        order,
+        topic: { slug: topic.slug, title: topic.title },
+        dimension: { slug: dim.slug, title: dim.title },
+        severity: dim.divergence.severity,
+        summary: dim.divergence.summary,
+        example: dim.divergence.example,
+        from: dim.cells[from],
+        to: dim.cells[to],
+        migration: dim.divergence.migration.find((m) => m.from === from && m.to === to)?.note ?? null,
+      });
+    }
+  }
+  items.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.order - b.order);
+  const counts = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const i of items) counts[i.severity]++;
+  return {
+    from,
+    to,
+    topic: topicSlug ? (topics[0]?.slug ?? null) : null,
+    counts,
+    items: items.map(({ order: _order, ...item }) => item),
+    dataset: { version: snap.version },
+  };
+}
+
+export function defaultFact(cell: readonly Fact[]): Fact | undefined {
+  return cell.find((f) => f.default) ?? cell[0];
+}
+
+export type { Snapshot };

@@ -1,0 +1,59 @@
+import type { Fact } from '../domain/api.js';
+import type { Kb } from './snapshot.js';
+
+export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportRow extends Fact {
+  topic_title: string;
+  dimension_title: string;
+}
+
+export function exportRows(kb: Kb): ExportRow[] {
+  const snap = kb.snapshot();
+  return snap.facts.map((f) => {
+    const dim = snap.dimensionByKey.get(`${f.topic}/${f.dimension}`);
+    return { ...f, topic_title: snap.topicBySlug.get(f.topic)?.title ?? f.topic, dimension_title: dim?.title ?? f.dimension };
+  });
+}
+
+const CSV_COLUMNS = [
+  'id',
+  'provider',
+  'topic',
+  'topic_title',
+  'dimension',
+  'dimension_title',
+  'variant',
+  'default',
+  'value',
+  'details',
+  'sources',
+  'verified',
+  'confidence',
+  'tags',
+] as const;
+
+function csvCell(value: string): string {
+  // A leading =, +, - or @ would run as a formula in a spreadsheet: prefix it with a quote.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** The whole dataset as text: one fact a row (a line in ndjson and csv; csv has a header row). */
+export function exportText(kb: Kb, format: Exclude<ExportFormat, 'json'>): string {
+  const rows = exportRows(kb);
+  if (format === 'ndjson') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rows) {
+    const cells: Record<(typeof CSV_COLUMNS)[number], string> = {
+      ...r,
+      variant: r.variant ?? '',
+      default: String(r.default),
+      sources: r.sources.map((s) => s.url).join(' '),
+      tags: r.tags.join(' '),
+    };
+    lines.push(CSV_COLUMNS.map((c) => csvCell(cells[c])).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,114 @@
+import type { Fact, FactsPage } from '../domain/api.js';
+import { requireProvider, requireTopic } from './catalog.js';
+import { BadInputError, listValues, NotFoundError } from './errors.js';
+import type { Kb } from './snapshot.js';
+
+export interface FactFilter {
+  provider?: string;
+  topic?: string;
+  /** A dimension slug, or `topic/dimension`. */
+  dimension?: string;
+  tag?: string;
+  /** ISO date: facts verified strictly before it (the stale ones). */
+  verified_before?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(JSON.stringify({ after: lastId }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { after?: unknown }).after === 'string') {
+      return (parsed as { after: string }).after;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadInputError('cursor', 'not a cursor this API issued; pass the `next` value of the previous page unchanged');
+}
+
+/** The facts matching a filter, in id order, one page at a time. */
+export function listFacts(kb: Kb, filter: FactFilter = {}): FactsPage & { total: number } {
+  const snap = kb.snapshot();
+  const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new BadInputError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  const provider = filter.provider ? requireProvider(snap, 'provider', filter.provider) : undefined;
+  const topic = filter.topic ? requireTopic(snap, 'topic', filter.topic).slug : undefined;
+  let dimTopic: string | undefined;
+  let dimSlug: string | undefined;
+  if (filter.dimension) {
+    const parts = filter.dimension.split('/');
+    [dimTopic, dimSlug] = parts.length === 2 ? parts : [undefined, filter.dimension];
+    const exists = [...snap.dimensionByKey.values()].some(
+      (d) => d.slug === dimSlug && (dimTopic === undefined || d.topic === dimTopic) && (topic === undefined || d.topic === topic),
+    );
+    if (!exists) {
+      const scope = topic ?? dimTopic;
+      const valid = [...snap.dimensionByKey.values()]
+        .filter((d) => !scope || d.topic === scope)
+        .map((d) => (scope ? d.slug : d.key));
+      throw new BadInputError('dimension', `unknown dimension "${filter.dimension}"; use one of ${listValues(valid)}`);
+    }
+  }
+  if (filter.verified_before !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(filter.verified_before)) {
+    throw new BadInputError('verified_before', 'must be an ISO date (YYYY-MM-DD)');
+  }
+  const after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+
+  const matches = (f: Fact) =>
+    (!provider || f.provider === provider) &&
+    (!topic || f.topic === topic) &&
+    (!dimSlug || (f.dimension === dimSlug && (!dimTopic || f.topic === dimTopic))) &&
+    (!filter.tag || f.tags.includes(filter.tag)) &&
+    (!filter.verified_before || f.verified < filter.verified_before);
+
+  const all = snap.facts.filter(matches);
+  let start = 0;
+  if (after !== undefined) {
+    // first id strictly after the cursor: ids are unique and sorted
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((all[mid] as Fact).id <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    start = lo;
+  }
+  const items = all.slice(start, start + limit);
+  const last = items.at(-1);
+  const next = start + limit < all.length && last ? encodeCursor(last.id) : null;
+  return { items, next, total: all.length };
+}
+
+export function getFact(kb: Kb, id: string): Fact {
+  const snap = kb.snapshot();
+  const fact = snap.factById.get(id);
+  if (!fact) {
+    const [provider, topic, dimension] = id.split('#')[0]?.split('/') ?? [];
+    const siblings = snap.facts
+      .filter((f) => f.provider === provider && f.topic === topic && (!dimension || f.dimension === dimension))
+      .map((f) => f.id);
+    const hint =
+      siblings.length > 0
+        ? `; did you mean ${listValues(siblings, 10)}?`
+        : '; ids look like gcp/ip-allocation/per-node-pod-range';
+    throw new NotFoundError(`fact "${id}" not found${hint}`);
+  }
+  return fact;
+}
+
+/** Facts by id for batched resolvers; unknown ids give undefined in their place. */
+export function getFactsByIds(kb: Kb, ids: readonly string[]): (Fact | undefined)[] {
+  const snap = kb.snapshot();
+  return ids.map((id) => snap.factById.get(id));
+}

@@ -1,0 +1,67 @@
+import type Database from 'better-sqlite3';
+
+/** What the FTS5 table `search_index` holds for one topic, dimension or fact. */
+export interface IndexEntry {
+  kind: 'topic' | 'dimension' | 'fact';
+  ref: string;
+  provider: string | null;
+  topic: string;
+  dimension: string | null;
+  title: string;
+  body: string;
+  keywords: string;
+}
+
+/** Writes and removes index rows; the seed loader and the write API share it so the index never drifts. */
+export class SearchIndexWriter {
+  private readonly insert: Database.Statement;
+  private readonly remove: Database.Statement;
+
+  constructor(sqlite: Database.Database) {
+    this.insert = sqlite.prepare(
+      'INSERT INTO search_index (kind, ref, provider, topic, dimension, title, body, keywords) VALUES (@kind, @ref, @provider, @topic, @dimension, @title, @body, @keywords)',
+    );
+    this.remove = sqlite.prepare('DELETE FROM search_index WHERE kind = ? AND ref = ?');
+  }
+
+  put(entry: IndexEntry): void {
+    this.remove.run(entry.kind, entry.ref);
+    this.insert.run(entry);
+  }
+
+  delete(kind: IndexEntry['kind'], ref: string): void {
+    this.remove.run(kind, ref);
+  }
+}
+
+export interface FactIndexInput {
+  id: string;
+  provider: string;
+  topic: string;
+  dimension: string;
+  variant?: string | null;
+  value: string;
+  details: string;
+  tags: string[];
+}
+
+/**
+ * A fact's index row. Its keywords carry the provider's names and the dimension's vocabulary, so a question
+ * worded like the dimension ("pod range exhaustion on GKE") finds the fact itself.
+ */
+export function factIndexEntry(
+  fact: FactIndexInput,
+  dim: { title: string; keywords: string[] },
+  provider: { name: string; kubernetesServiceShort: string; aliases: string[] },
+): IndexEntry {
+  return {
+    kind: 'fact',
+    ref: fact.id,
+    provider: fact.provider,
+    topic: fact.topic,
+    dimension: fact.dimension,
+    title: `${dim.title} on ${provider.kubernetesServiceShort}${fact.variant ? ` (${fact.variant})` : ''}`,
+    body: `${fact.value}. ${fact.details}`,
+    keywords: [provider.name, ...provider.aliases, ...dim.keywords, ...fact.tags].join(' '),
+  };
+}

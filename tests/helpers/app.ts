@@ -1,0 +1,35 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { type Db, openDb } from '../../src/db/connection.js';
+import { loadSeed } from '../../src/seed/load.js';
+import { readSeed } from '../../src/seed/read.js';
+
+export const FIXTURE_SEED = resolve(import.meta.dirname, '../fixtures/seed');
+export const REAL_SEED = resolve(import.meta.dirname, '../../seed');
+
+/** A fresh temp directory for a test's files. */
+export function tempDir(prefix = 'cloudiff-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** An in-memory database loaded with a seed directory (the fixture by default). */
+export function seededDb(seedDir = FIXTURE_SEED, path = ':memory:'): Db {
+  const db = openDb(path);
+  loadSeed(db, readSeed(seedDir));
+  return db;
+}
+
+export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...overrides });
+}
+
+/** The app on the fixture dataset, for `app.inject`. */
+export async function fixtureApp(overrides: Partial<Record<string, string>> = {}, db: Db = seededDb()): Promise<FastifyInstance> {
+  const app = await buildApp(testConfig(overrides), { db });
+  await app.ready();
+  return app;
+}
