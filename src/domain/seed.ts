@@ -45,6 +45,9 @@ const oneLine = (max: number) =>
 
 const paragraph = z.string().trim().min(1).max(4000);
 
+/** A search word; YAML reads an unquoted `64512` or `443` as a number, which is still a fine keyword. */
+const keyword = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().trim().min(1).max(80));
+
 export const SourceSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: 'Invalid URL' }),
   title: oneLine(200),
@@ -94,7 +97,7 @@ export const SeedDimensionSchema = z
     title: oneLine(120),
     question: oneLine(240),
     baseline: paragraph,
-    keywords: z.array(z.string().trim().min(1).max(80)).min(1),
+    keywords: z.array(keyword).min(1),
     facts: z.object({ aws: cellSchema, azure: cellSchema, gcp: cellSchema }).strict(),
     divergence: SeedDivergenceSchema,
   })
@@ -121,7 +124,7 @@ export const SeedTopicSchema = z
     slug: SlugSchema,
     title: oneLine(120),
     summary: paragraph,
-    aliases: z.array(z.string().trim().min(1).max(80)).default([]),
+    aliases: z.array(keyword).default([]),
     dimensions: z.array(SeedDimensionSchema).min(1),
   })
   .strict()
