@@ -5,6 +5,7 @@ import { type Db, openDb } from './db/connection.js';
 import caching from './http/caching.js';
 import errors from './http/errors.js';
 import openapi from './http/openapi.js';
+import askRoutes from './http/routes/ask.js';
 import catalogRoutes from './http/routes/catalog.js';
 import compareRoutes from './http/routes/compare.js';
 import datasetRoutes from './http/routes/dataset.js';
@@ -56,6 +57,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       await v1.register(factRoutes, { kb });
       await v1.register(compareRoutes, { kb });
       await v1.register(searchRoutes, { kb });
+      await v1.register(askRoutes, { kb });
       await v1.register(datasetRoutes, { kb });
     },
     { prefix: '/v1' },

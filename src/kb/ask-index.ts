@@ -1,0 +1,304 @@
+import type { ProviderSlug } from '../domain/seed.js';
+import { STOPWORDS } from './search.js';
+import type { DimensionRecord, Snapshot, TopicRecord } from './snapshot.js';
+
+/**
+ * The vocabulary ask resolves questions against: every topic's title, slug and aliases and every dimension's
+ * title, slug, keywords, question and fact values, tokenized and stemmed the same way as the question.
+ * It is built once per dataset version (see `askIndex`).
+ */
+
+/** Words of a question that say nothing about the topic (on top of search's STOPWORDS). */
+const QUESTION_WORDS = new Set(
+  'about across after again against all also am any anything around available based because been before being both but cannot cant case come currently dont doesnt each either else even ever every exactly example explain get gets getting go going good got handle handled handles happen happens help here im instead isnt its just know let like look looking make makes many mean means more most much must need needed needs new not now ok okay one only other out over own please possible really right say see set setting settings setup should show since some something still sure take tell thing things through too two under up us use used uses using via vs want wants way ways well were what whats whether while within without yes'.split(
+    ' ',
+  ),
+);
+
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word) || QUESTION_WORDS.has(word);
+}
+
+/** Lower-cased words of a text; camelCase is split first so "LoadBalancer" reads as "load balancer". */
+export function words(text: string): string[] {
+  return (
+    text
+      .normalize('NFKC')
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+      .toLowerCase()
+      .replace(/['’]s\b/g, '')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).filter((w) => w.length <= 64);
+}
+
+const STEP2 = [
+  'ations',
+  'ation',
+  'ating',
+  'ated',
+  'ates',
+  'ate',
+  'ivity',
+  'ities',
+  'ity',
+  'ing',
+  'ers',
+  'er',
+  'ed',
+  'ion',
+  'ly',
+  'e',
+  'y',
+];
+
+/**
+ * A light stemmer, applied alike to the vocabulary and to questions: plurals first ("policies" -> "policy"),
+ * then at most two common suffixes ("balancing", "balancer" -> "balanc"; "allocation", "allocate" -> "alloc").
+ * Stems are only compared with each other, never shown.
+ */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3 || /\d/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (/(x|ch|sh|zz)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  for (let pass = 0; pass < 2; pass++) {
+    const suffix = STEP2.find((s) => w.endsWith(s) && w.length - s.length >= 4);
+    if (!suffix) break;
+    w = w.slice(0, -suffix.length);
+  }
+  return w;
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions), stopping early past `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i] as number[];
+    const prev = rows[i - 1] as number[];
+    let best = Number.POSITIVE_INFINITY;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2]?.[j - 2] as number) + 1);
+      row[j] = d;
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+  }
+  return rows[a.length]?.[b.length] as number;
+}
+
+/** How many typos a word of this length may carry and still be recognised. */
+export function typoBudget(length: number): number {
+  return length >= 8 ? 2 : length >= 5 ? 1 : 0;
+}
+
+/** A phrase of the vocabulary (an alias, keyword or title) as its content stems. */
+export interface Phrase {
+  stems: string[];
+  weight: number;
+}
+
+/** One dimension as a bag of weighted stems, plus the multi-word phrases that earn a bonus when all present. */
+export interface DimensionDoc {
+  dim: DimensionRecord;
+  topic: TopicRecord;
+  /** seed order across the dataset: the tie-breaker */
+  order: number;
+  /** stem -> the strongest field weight it occurs in (dimension fields only) */
+  weights: Map<string, number>;
+  phrases: Phrase[];
+}
+
+export interface TopicDoc {
+  topic: TopicRecord;
+  weights: Map<string, number>;
+  phrases: Phrase[];
+  /** surface words of title, slug and aliases, for suggesting topics when nothing matched */
+  surface: string[];
+}
+
+export interface ProviderAlias {
+  provider: ProviderSlug;
+  words: string[];
+}
+
+export interface AskIndex {
+  version: string;
+  topics: TopicDoc[];
+  dimensions: DimensionDoc[];
+  /** inverse document frequency of a stem over dimensions (each including its topic's words) */
+  idf: Map<string, number>;
+  /** every stem of the vocabulary, with a surface word that produced it (for full-text search) */
+  surface: Map<string, string>;
+  /** stems by length, for typo-tolerant lookup */
+  byLength: Map<number, string[]>;
+  /** a compound written as one word ("loadbalancer", "nodepool") -> its parts' stems */
+  compounds: Map<string, string[]>;
+  providerAliases: ProviderAlias[];
+}
+
+/** Field weights: how strongly a word in that field says "this is what the question is about". */
+const WEIGHT = {
+  topicName: 2,
+  topicSummary: 0.5,
+  dimTitle: 2,
+  dimSlug: 1.5,
+  keyword: 2,
+  question: 1,
+  value: 0.75,
+  tag: 0.5,
+} as const;
+
+function contentStems(text: string): string[] {
+  return words(text)
+    .filter((w) => !isStopword(w))
+    .map(stem);
+}
+
+class Builder {
+  readonly surface = new Map<string, string>();
+  readonly compounds = new Map<string, string[]>();
+
+  add(weights: Map<string, number>, phrases: Phrase[] | undefined, text: string, weight: number): void {
+    const ws = words(text).filter((w) => !isStopword(w));
+    const stems = ws.map(stem);
+    stems.forEach((s, i) => {
+      if ((weights.get(s) ?? 0) < weight) weights.set(s, weight);
+      if (!this.surface.has(s)) this.surface.set(s, ws[i] as string);
+    });
+    if (phrases && stems.length >= 2) phrases.push({ stems, weight });
+    for (let i = 0; i + 1 < ws.length; i++) {
+      const joined = stem(`${ws[i]}${ws[i + 1]}`);
+      if (!this.compounds.has(joined)) this.compounds.set(joined, [stems[i] as string, stems[i + 1] as string]);
+    }
+  }
+}
+
+export function buildAskIndex(snap: Snapshot): AskIndex {
+  const b = new Builder();
+  const topics: TopicDoc[] = [];
+  const dimensions: DimensionDoc[] = [];
+  let order = 0;
+  for (const topic of snap.topics) {
+    const weights = new Map<string, number>();
+    const phrases: Phrase[] = [];
+    b.add(weights, undefined, topic.summary, WEIGHT.topicSummary);
+    for (const name of [topic.title, topic.slug.replaceAll('-', ' '), ...topic.aliases]) {
+      b.add(weights, phrases, name, WEIGHT.topicName);
+    }
+    topics.push({ topic, weights, phrases, surface: words([topic.title, topic.slug, ...topic.aliases].join(' ')) });
+    for (const dim of topic.dimensions) {
+      const dw = new Map<string, number>();
+      const dp: Phrase[] = [];
+      for (const fact of Object.values(dim.cells).flat()) {
+        b.add(dw, undefined, fact.value, WEIGHT.value);
+        if (fact.variant) b.add(dw, undefined, fact.variant, WEIGHT.value);
+        for (const tag of fact.tags) b.add(dw, undefined, tag, WEIGHT.tag);
+      }
+      b.add(dw, undefined, dim.question, WEIGHT.question);
+      b.add(dw, dp, dim.slug.replaceAll('-', ' '), WEIGHT.dimSlug);
+      b.add(dw, dp, dim.title, WEIGHT.dimTitle);
+      for (const k of dim.keywords) b.add(dw, dp, k, WEIGHT.keyword);
+      dimensions.push({ dim, topic, order: order++, weights: dw, phrases: dp });
+    }
+  }
+
+  const df = new Map<string, number>();
+  const topicBySlug = new Map(topics.map((t) => [t.topic.slug, t]));
+  for (const d of dimensions) {
+    const seen = new Set([...d.weights.keys(), ...(topicBySlug.get(d.topic.slug)?.weights.keys() ?? [])]);
+    for (const s of seen) df.set(s, (df.get(s) ?? 0) + 1);
+  }
+  const n = Math.max(dimensions.length, 1);
+  const idf = new Map<string, number>();
+  for (const [s, count] of df) idf.set(s, Math.log(1 + n / count));
+
+  const byLength = new Map<number, string[]>();
+  for (const s of b.surface.keys()) {
+    const list = byLength.get(s.length) ?? [];
+    list.push(s);
+    byLength.set(s.length, list);
+  }
+
+  const providerAliases: ProviderAlias[] = [];
+  for (const p of snap.providers) {
+    for (const name of new Set([p.slug, p.name, p.kubernetes_service, p.kubernetes_service_short, ...p.aliases])) {
+      const w = words(name);
+      if (w.length > 0) providerAliases.push({ provider: p.slug, words: w });
+    }
+  }
+  // longest aliases first, so "google cloud platform" claims its words before "google" does
+  providerAliases.sort((a, c) => c.words.length - a.words.length);
+
+  return {
+    version: snap.version,
+    topics,
+    dimensions,
+    idf,
+    surface: b.surface,
+    byLength,
+    compounds: b.compounds,
+    providerAliases,
+  };
+}
+
+const cache = new WeakMap<object, AskIndex>();
+
+/** The index of the snapshot's dataset version, built on first use and kept while that version is served. */
+export function askIndex(snap: Snapshot): AskIndex {
+  let index = cache.get(snap);
+  if (!index || index.version !== snap.version) {
+    index = buildAskIndex(snap);
+    cache.set(snap, index);
+  }
+  return index;
+}
+
+/**
+ * A question word as vocabulary stems: itself when known, else without a plural "s" ("ips", "lbs"), else a
+ * compound split in two ("loadbalancer"), else the closest word within the typo budget ("kubenet" stays, but
+ * "egres" -> "egress", "ingres" -> "ingress", "loadbalncer" -> "load balancer"). Unknown words stay as they are.
+ */
+export function resolveWord(index: AskIndex, word: string): { stems: string[]; corrected: boolean } {
+  const s = stem(word);
+  if (index.surface.has(s)) return { stems: [s], corrected: false };
+  if (word.length >= 3 && word.endsWith('s') && index.surface.has(word.slice(0, -1))) {
+    return { stems: [word.slice(0, -1)], corrected: false };
+  }
+  const compound = index.compounds.get(s);
+  if (compound) return { stems: compound, corrected: false };
+  const budget = typoBudget(word.length);
+  if (budget > 0) {
+    let best: string | undefined;
+    let bestDistance = budget + 1;
+    for (let len = s.length - budget; len <= s.length + budget; len++) {
+      for (const candidate of index.byLength.get(len) ?? []) {
+        if (candidate.length < 4) continue;
+        const d = editDistance(s, candidate, Math.min(budget, bestDistance));
+        if (
+          d < bestDistance ||
+          (d === bestDistance && best !== undefined && (index.idf.get(candidate) ?? 0) < (index.idf.get(best) ?? 0))
+        ) {
+          best = candidate;
+          bestDistance = d;
+        }
+      }
+    }
+    if (best !== undefined && bestDistance <= budget) return { stems: [best], corrected: true };
+    for (const [joined, parts] of index.compounds) {
+      if (Math.abs(joined.length - s.length) <= budget && editDistance(s, joined, budget) <= budget) {
+        return { stems: parts, corrected: true };
+      }
+    }
+  }
+  return { stems: [s], corrected: false };
+}
+
+export { contentStems };
