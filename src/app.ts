@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { type Db, openDb } from './db/connection.js';
+import graphql from './graphql/index.js';
 import caching from './http/caching.js';
 import errors from './http/errors.js';
 import openapi from './http/openapi.js';
@@ -51,6 +52,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(openapi);
   await app.register(caching, { kb });
   await app.register(healthRoutes, { kb });
+  await app.register(graphql, { kb });
   await app.register(
     async (v1) => {
       await v1.register(catalogRoutes, { kb });

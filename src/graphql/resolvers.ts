@@ -1,0 +1,117 @@
+import type { IResolvers } from 'mercurius';
+import type { Provider, TopicSummary } from '../domain/api.js';
+import { getTopic, listProviders, listTopics } from '../kb/catalog.js';
+import { compare, diff } from '../kb/compare.js';
+import { datasetInfo } from '../kb/dataset.js';
+import { BadInputError } from '../kb/errors.js';
+import { encodeCursor, getFact, listFacts } from '../kb/facts.js';
+import { search } from '../kb/search.js';
+import type { Kb } from '../kb/snapshot.js';
+import { compareNode, diffNode, searchHitNode } from './nodes.js';
+
+interface FactFilterInput {
+  provider?: string | null;
+  topic?: string | null;
+  dimension?: string | null;
+  tag?: string | null;
+  verifiedBefore?: string | null;
+}
+
+/** The kb names parameters as REST does; a GraphQL client should read the name of the argument it passed. */
+function withArgumentNames<T>(names: Record<string, string>, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    const renamed = err instanceof BadInputError ? names[err.param] : undefined;
+    if (err instanceof BadInputError && renamed) {
+      throw new BadInputError(renamed, err.message.slice(err.param.length + 2));
+    }
+    throw err;
+  }
+}
+
+const orUndefined = <T>(v: T | null | undefined): T | undefined => v ?? undefined;
+
+/** Root fields call one kb function each; every nested object is a loader's job (loaders.ts). */
+export function createResolvers(kb: Kb): IResolvers {
+  return {
+    Query: {
+      providers: () => listProviders(kb),
+      topics: () => listTopics(kb),
+      topic: (_root, { slug }: { slug: string }): TopicSummary => {
+        const { dimensions: _dimensions, ...topic } = getTopic(kb, slug);
+        return topic;
+      },
+      facts: (_root, args: { filter?: FactFilterInput | null; first?: number | null; after?: string | null }) => {
+        const filter = args.filter ?? {};
+        const page = withArgumentNames(
+          {
+            provider: 'filter.provider',
+            topic: 'filter.topic',
+            dimension: 'filter.dimension',
+            verified_before: 'filter.verifiedBefore',
+            limit: 'first',
+            cursor: 'after',
+          },
+          () =>
+            listFacts(kb, {
+              provider: orUndefined(filter.provider),
+              topic: orUndefined(filter.topic),
+              dimension: orUndefined(filter.dimension),
+              tag: orUndefined(filter.tag),
+              verified_before: orUndefined(filter.verifiedBefore),
+              limit: orUndefined(args.first),
+              cursor: orUndefined(args.after),
+            }),
+        );
+        const edges = page.items.map((node) => ({ cursor: encodeCursor(node.id), node }));
+        return {
+          edges,
+          pageInfo: { hasNextPage: page.next !== null, endCursor: edges.at(-1)?.cursor ?? null },
+          totalCount: page.total,
+        };
+      },
+      fact: (_root, { id }: { id: string }) => getFact(kb, id),
+      compare: (_root, args: { topic: string; providers?: string[] | null }) =>
+        compareNode(compare(kb, args.topic, args.providers?.join(','))),
+      diff: (_root, args: { from: string; to: string; topic?: string | null }) =>
+        diffNode(diff(kb, args.from, args.to, orUndefined(args.topic))),
+      search: (_root, args: { q: string; provider?: string | null; topic?: string | null; first?: number | null }) => {
+        const result = withArgumentNames({ limit: 'first' }, () =>
+          search(kb, {
+            q: args.q,
+            provider: orUndefined(args.provider),
+            topic: orUndefined(args.topic),
+            limit: orUndefined(args.first),
+          }),
+        );
+        return { ...result, items: result.items.map(searchHitNode) };
+      },
+      dataset: () => {
+        const d = datasetInfo(kb);
+        return {
+          version: d.version,
+          seedHash: d.seed_hash,
+          builtAt: d.built_at,
+          revision: d.revision,
+          counts: d.counts,
+          staleness: {
+            thresholdDays: d.staleness.threshold_days,
+            staleFacts: d.staleness.stale_facts,
+            oldestVerified: d.staleness.oldest_verified,
+            stale: d.staleness.stale,
+          },
+        };
+      },
+    },
+    // REST's snake_case names, camelCased (the one naming rule of the schema)
+    Provider: {
+      kubernetesService: (p: Provider) => p.kubernetes_service,
+      kubernetesServiceShort: (p: Provider) => p.kubernetes_service_short,
+    },
+    Topic: {
+      dimensionCount: (t: TopicSummary) => t.dimension_count,
+      factCount: (t: TopicSummary) => t.fact_count,
+    },
+  };
+}
