@@ -14,6 +14,7 @@ import factRoutes from './http/routes/facts.js';
 import healthRoutes from './http/routes/health.js';
 import searchRoutes from './http/routes/search.js';
 import { Kb } from './kb/snapshot.js';
+import mcp from './mcp/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +54,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(caching, { kb });
   await app.register(healthRoutes, { kb });
   await app.register(graphql, { kb });
+  await app.register(mcp, { kb });
   await app.register(
     async (v1) => {
       await v1.register(catalogRoutes, { kb });

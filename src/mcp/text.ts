@@ -1,0 +1,108 @@
+import type { Compare, CompareRow, Diff, Fact, SearchResult, TopicSummary } from '../domain/api.js';
+import type { Ask } from '../domain/ask.js';
+
+/**
+ * The text half of each tool result: compact, line-oriented renderings an agent (or a person reading a
+ * transcript) can quote, with every fact's source URLs beside its value. `structuredContent` carries the
+ * full REST object; this is the readable summary of it.
+ */
+
+function sourceList(f: Fact): string {
+  return f.sources.map((s) => s.url).join(' ');
+}
+
+function factLine(f: Fact): string {
+  const variant = f.variant ? ` [${f.variant}${f.default ? ', default' : ''}]` : '';
+  return `${f.value}${variant} — ${sourceList(f)}`;
+}
+
+function cellLines(provider: string, facts: readonly Fact[] | undefined): string[] {
+  if (!facts || facts.length === 0) return [`- ${provider}: (no fact recorded)`];
+  if (facts.length === 1) return [`- ${provider}: ${factLine(facts[0] as Fact)}`];
+  return [`- ${provider}:`, ...facts.map((f) => `  - ${factLine(f)}`)];
+}
+
+function rowText(row: CompareRow, providers: readonly string[]): string {
+  const d = row.divergence;
+  const lines = [
+    `## ${row.dimension.title} (${row.dimension.slug}) — ${row.differs ? `differs, severity ${d.severity}` : 'same'}`,
+    `Baseline (upstream Kubernetes): ${row.dimension.baseline}`,
+    ...providers.flatMap((p) => cellLines(p, row.cells[p as keyof CompareRow['cells']])),
+  ];
+  if (row.differs && d.summary) lines.push(`Divergence: ${d.summary}`);
+  return lines.join('\n');
+}
+
+export function compareText(c: Compare): string {
+  const head = `# ${c.topic.title} (${c.topic.slug}): ${c.providers.join(' vs ')}\n${c.topic.summary}`;
+  return [head, ...c.rows.map((r) => rowText(r, c.providers))].join('\n\n');
+}
+
+export function diffText(d: Diff): string {
+  const scope = d.topic ? ` in ${d.topic}` : '';
+  const counts = Object.entries(d.counts)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const head = `# Moving from ${d.from} to ${d.to}${scope}: ${d.items.length} differences${counts ? ` (${counts})` : ''}`;
+  const items = d.items.map((i) =>
+    [
+      `## [${i.severity}] ${i.topic.title} / ${i.dimension.title} (${i.topic.slug}/${i.dimension.slug})`,
+      i.summary,
+      ...cellLines(d.from, i.from),
+      ...cellLines(d.to, i.to),
+      ...(i.migration ? [`Migration ${d.from}->${d.to}: ${i.migration}`] : []),
+    ].join('\n'),
+  );
+  return [head, ...items].join('\n\n');
+}
+
+/** Snippets arrive HTML-escaped with <mark>; an agent reads plain text better, matches in **bold**. */
+export function plainSnippet(html: string): string {
+  return html
+    .replaceAll('<mark>', '**')
+    .replaceAll('</mark>', '**')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+}
+
+export function searchText(r: SearchResult): string {
+  if (r.items.length === 0) return `No results for "${r.query}".`;
+  const lines = r.items.map((h, n) => {
+    const what = h.fact ? `${h.id}: ${factLine(h.fact)}` : `${h.kind} ${h.id}: ${h.title}`;
+    return `${n + 1}. ${what}\n   ${plainSnippet(h.snippet)}`;
+  });
+  return [`# ${r.items.length} results for "${r.query}"`, ...lines].join('\n');
+}
+
+export function factText(f: Fact): string {
+  return [
+    `# ${f.id}`,
+    `${f.provider} / ${f.topic} / ${f.dimension}${f.variant ? ` (variant: ${f.variant}${f.default ? ', default' : ''})` : ''}`,
+    `Value: ${f.value}`,
+    f.details,
+    `Verified ${f.verified}, confidence ${f.confidence}${f.tags.length > 0 ? `, tags: ${f.tags.join(', ')}` : ''}`,
+    'Sources:',
+    ...f.sources.map((s) => `- ${s.title}: ${s.url}`),
+  ].join('\n');
+}
+
+export function topicsText(items: readonly TopicSummary[]): string {
+  return [
+    `# ${items.length} topics (use the slug with compare, diff or search_facts)`,
+    ...items.map((t) => `- ${t.slug}: ${t.title} (${t.dimension_count} dimensions, ${t.fact_count} facts). ${t.summary}`),
+  ].join('\n');
+}
+
+export function askText(a: Ask): string {
+  if (a.matches.length === 0) {
+    const hint = a.suggestions.length > 0 ? `\nTopics to ask about instead: ${a.suggestions.map((s) => s.slug).join(', ')}` : '';
+    return `${a.answer}${hint}`;
+  }
+  const rows = a.matches.map((r) => rowText(r, Object.keys(r.cells)));
+  return [
+    a.answer,
+    `Topics: ${a.topics.map((t) => t.slug).join(', ')}`,
+    ...rows,
+    `Citations:\n${a.citations.map((c) => `- ${c.title}: ${c.url}`).join('\n')}`,
+  ].join('\n\n');
+}

@@ -1,0 +1,164 @@
+import { createRequire } from 'node:module';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { z } from 'zod';
+import { CompareSchema, DiffSchema, FactSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
+import { AskSchema } from '../domain/ask.js';
+import { ask } from '../kb/ask.js';
+import { listTopics } from '../kb/catalog.js';
+import { compare, diff } from '../kb/compare.js';
+import { BadInputError, NotFoundError } from '../kb/errors.js';
+import { getFact } from '../kb/facts.js';
+import { MAX_SEARCH_LIMIT, search } from '../kb/search.js';
+import type { Kb } from '../kb/snapshot.js';
+import { askText, compareText, diffText, factText, searchText, topicsText } from './text.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+const provider = z.string().max(100).describe('aws, azure or gcp (aliases such as eks, aks, gke, google work too)');
+const topic = z.string().max(200).describe('a topic slug, e.g. dns or load-balancing (list_topics gives them all)');
+
+const TopicListSchema = z.object({ items: z.array(TopicSummarySchema) });
+
+// Output schemas are given as shapes: the domain schemas carry OpenAPI component ids, which would turn the
+// top level of the JSON Schema into a `$ref`, and MCP wants `type: object` there.
+
+/**
+ * Runs one knowledge-layer call and shapes the tool result: the REST object as `structuredContent`, its
+ * readable rendering as text. What a caller typed wrong (unknown topic, fact id, provider) comes back as a
+ * tool error naming it, so the agent can correct itself; a fault of ours is logged and leaks nothing.
+ */
+function toolResult<T extends object>(
+  log: FastifyBaseLogger,
+  tool: string,
+  read: () => T,
+  render: (value: T) => string,
+): CallToolResult {
+  try {
+    const value = read();
+    return { content: [{ type: 'text', text: render(value) }], structuredContent: value as Record<string, unknown> };
+  } catch (err) {
+    if (err instanceof BadInputError || err instanceof NotFoundError) {
+      return { content: [{ type: 'text', text: err.message }], isError: true };
+    }
+    log.error({ err, tool }, 'mcp tool failed');
+    return { content: [{ type: 'text', text: 'internal error; the failure was logged' }], isError: true };
+  }
+}
+
+/** One MCP server exposing the knowledge base as tools; each tool is one kb function. */
+export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
+  const server = new McpServer(
+    { name: 'cloudiff', version },
+    {
+      instructions:
+        'Cited facts about how managed Kubernetes and cloud networking differ on AWS (EKS), Azure (AKS) and GCP (GKE). ' +
+        'Start with ask for a free-text question, list_topics to see what is covered, compare for a side-by-side table, ' +
+        'diff for what changes when moving a workload. Quote the source URLs given with each fact.',
+    },
+  );
+  const readOnly = { readOnlyHint: true, openWorldHint: false } as const;
+
+  server.registerTool(
+    'search_facts',
+    {
+      title: 'Search facts',
+      description:
+        'Full-text search over topics, dimensions and facts, best match first; fact hits carry the fact with its sources.',
+      inputSchema: {
+        q: z.string().min(1).max(500).describe('the words to search for, e.g. "ndots" or "pod ip range"'),
+        provider: provider.optional().describe('only facts of this provider'),
+        topic: topic.optional().describe('only this topic'),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_SEARCH_LIMIT)
+          .optional()
+          .describe(`how many results, 1 to ${MAX_SEARCH_LIMIT} (default 10)`),
+      },
+      outputSchema: SearchResultSchema.shape,
+      annotations: readOnly,
+    },
+    async (args) => toolResult(log, 'search_facts', () => search(kb, args), searchText),
+  );
+
+  server.registerTool(
+    'compare',
+    {
+      title: 'Compare providers on a topic',
+      description:
+        "The comparison matrix of a topic: per dimension the upstream Kubernetes baseline, each provider's facts, whether they differ, and the divergence.",
+      inputSchema: {
+        topic,
+        providers: z.array(provider).max(3).optional().describe('the providers to compare (default: all three)'),
+      },
+      outputSchema: CompareSchema.shape,
+      annotations: readOnly,
+    },
+    async ({ topic, providers }) => toolResult(log, 'compare', () => compare(kb, topic, providers?.join(',')), compareText),
+  );
+
+  server.registerTool(
+    'diff',
+    {
+      title: 'What changes moving between clouds',
+      description:
+        'What changes when a workload moves from one provider to another: every differing dimension, highest severity first, with migration notes.',
+      inputSchema: {
+        from: provider.describe('the provider moved from'),
+        to: provider.describe('the provider moved to'),
+        topic: topic.optional().describe('restrict to one topic'),
+      },
+      outputSchema: DiffSchema.shape,
+      annotations: readOnly,
+    },
+    async ({ from, to, topic }) => toolResult(log, 'diff', () => diff(kb, from, to, topic), diffText),
+  );
+
+  server.registerTool(
+    'ask',
+    {
+      title: 'Ask a question',
+      description:
+        'Answers a free-text question ("how does pod IP allocation differ on GKE?") from the facts: a short answer, the comparison rows it came from and citations.',
+      inputSchema: { q: z.string().min(1).max(500).describe('the question, in plain words') },
+      outputSchema: AskSchema.shape,
+      annotations: readOnly,
+    },
+    async ({ q }) => toolResult(log, 'ask', () => ask(kb, q), askText),
+  );
+
+  server.registerTool(
+    'get_fact',
+    {
+      title: 'Get one fact',
+      description:
+        'One fact by id (provider/topic/dimension, plus #variant where a cell has variants) with its details and sources.',
+      inputSchema: { id: z.string().min(1).max(500).describe('a fact id, e.g. gcp/dns/cluster-dns-server') },
+      outputSchema: FactSchema.shape,
+      annotations: readOnly,
+    },
+    async ({ id }) => toolResult(log, 'get_fact', () => getFact(kb, id), factText),
+  );
+
+  server.registerTool(
+    'list_topics',
+    {
+      title: 'List topics',
+      description: 'Every topic the knowledge base covers, with its slug, summary and counts.',
+      outputSchema: TopicListSchema.shape,
+      annotations: readOnly,
+    },
+    async () =>
+      toolResult(
+        log,
+        'list_topics',
+        () => ({ items: listTopics(kb) }),
+        (v) => topicsText(v.items),
+      ),
+  );
+
+  return server;
+}

@@ -1,0 +1,144 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureApp } from '../helpers/app.js';
+
+let app: FastifyInstance;
+let base: string;
+let client: Client;
+
+beforeAll(async () => {
+  app = await fixtureApp();
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  client = new Client({ name: 'cloudiff-test', version: '0.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`)));
+});
+
+afterAll(async () => {
+  await client?.close();
+  await app?.close();
+});
+
+async function call(name: string, args: Record<string, unknown> = {}): Promise<CallToolResult & { text: string }> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+  return { ...result, text };
+}
+
+/** What the REST API answers for the same question: the tools must return exactly that object. */
+async function rest(path: string): Promise<unknown> {
+  const res = await app.inject({ method: 'GET', url: path });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+}
+
+describe('MCP /mcp', () => {
+  it('lists the six tools with input and output schemas', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['ask', 'compare', 'diff', 'get_fact', 'list_topics', 'search_facts']);
+    const compare = tools.find((t) => t.name === 'compare');
+    expect(compare?.inputSchema.required).toEqual(['topic']);
+    expect(Object.keys(compare?.inputSchema.properties ?? {})).toEqual(['topic', 'providers']);
+    expect(compare?.outputSchema).toBeDefined();
+    expect(compare?.annotations?.readOnlyHint).toBe(true);
+  });
+
+  it('compare returns the REST matrix as structuredContent and a per-dimension text with values and source URLs', async () => {
+    const result = await call('compare', { topic: 'dns', providers: ['aws', 'gke'] });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual(await rest('/v1/compare?topic=dns&providers=aws,gcp'));
+    expect(result.text).toContain('## Cluster DNS server (cluster-dns-server) — differs, severity medium');
+    expect(result.text).toContain(
+      '- aws: CoreDNS as an EKS add-on — https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html',
+    );
+    expect(result.text).toContain(
+      'kube-dns [kube-dns, default] — https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns',
+    );
+    expect(result.text).not.toContain('azure');
+  });
+
+  it('compare with an unknown topic is a tool error naming the topic and the valid ones', async () => {
+    const result = await call('compare', { topic: 'nope' });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    expect(result.text).toContain('unknown topic "nope"');
+    expect(result.text).toContain('dns, load-balancing');
+  });
+
+  it('diff returns the REST diff with migration notes and source URLs', async () => {
+    const result = await call('diff', { from: 'aws', to: 'gcp' });
+    expect(result.structuredContent).toEqual(await rest('/v1/diff?from=aws&to=gcp'));
+    expect(result.text).toContain('# Moving from aws to gcp: 2 differences (1 critical, 1 medium)');
+    expect(result.text).toContain('Migration aws->gcp: Replace service.beta.kubernetes.io/aws-load-balancer-* annotations.');
+    expect(result.text).toContain('https://cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer');
+  });
+
+  it('diff with an unknown provider is a tool error naming it', async () => {
+    const result = await call('diff', { from: 'aws', to: 'oracle' });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('to: unknown provider "oracle"');
+  });
+
+  it('search_facts returns the REST search result with plain-text snippets and fact source URLs', async () => {
+    const result = await call('search_facts', { q: 'ndots', provider: 'gcp', limit: 5 });
+    expect(result.structuredContent).toEqual(await rest('/v1/search?q=ndots&provider=gcp&limit=5'));
+    expect(result.text).toContain(
+      'gcp/dns/ndots: ndots 5 — https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/',
+    );
+    expect(result.text).not.toContain('<mark>');
+  });
+
+  it('get_fact returns the fact with its sources', async () => {
+    const id = 'gcp/dns/cluster-dns-server#cloud-dns-for-gke';
+    const result = await call('get_fact', { id });
+    expect(result.structuredContent).toEqual(await rest(`/v1/facts/${encodeURIComponent(id)}`));
+    expect(result.text).toContain('Value: Cloud DNS');
+    expect(result.text).toContain('- Using Cloud DNS for GKE: https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns');
+  });
+
+  it('get_fact with an unknown id is a tool error naming the id', async () => {
+    const result = await call('get_fact', { id: 'gcp/dns/no-such-dimension' });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('fact "gcp/dns/no-such-dimension" not found');
+  });
+
+  it('list_topics returns the REST topic list', async () => {
+    const result = await call('list_topics');
+    expect(result.structuredContent).toEqual(await rest('/v1/topics'));
+    expect(result.text).toContain('- dns: DNS (2 dimensions, 7 facts). How pods resolve names on each cloud.');
+  });
+
+  it('ask returns the REST answer with citations', async () => {
+    const q = 'which load balancer does AKS create for a Service?';
+    const result = await call('ask', { q });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual(await rest(`/v1/ask?q=${encodeURIComponent(q)}`));
+    const citations = (result.structuredContent as { citations: { url: string }[] }).citations;
+    expect(citations.length).toBeGreaterThan(0);
+    for (const c of citations) expect(result.text).toContain(c.url);
+  });
+
+  it('rejects arguments outside the input schema as a tool error naming the argument', async () => {
+    const result = await call('search_facts', { q: 'dns', limit: 500 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('limit');
+  });
+});
+
+describe('GET and DELETE /mcp', () => {
+  it('answer 405 in the API error shape, since the endpoint is stateless', async () => {
+    for (const method of ['GET', 'DELETE'] as const) {
+      const res = await app.inject({ method, url: '/mcp' });
+      expect(res.statusCode).toBe(405);
+      expect(res.headers.allow).toBe('POST');
+      expect(res.json()).toMatchObject({ statusCode: 405, error: 'Method Not Allowed' });
+    }
+  });
+
+  it('is left out of the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).not.toContain('/mcp');
+  });
+});
