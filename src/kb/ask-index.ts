@@ -22,14 +22,19 @@ export function isStopword(word: string): boolean {
 /** Lower-cased words of a text; camelCase is split first so "LoadBalancer" reads as "load balancer". */
 export function words(text: string): string[] {
   return (
-    text
-      .normalize('NFKC')
-      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-      .toLowerCase()
-      .replace(/['’]s\b/g, '')
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  ).filter((w) => w.length <= 64);
+    (
+      text
+        .normalize('NFKC')
+        // a plural acronym is one word: "CIDRs", "IPs", "ENIs"
+        // an acronym with a plural or verb ending is one word: "CIDRs", "IPs", "SNATed"
+        .replace(/\b([A-Z]{2,})(s|es|ed|ing)\b/g, (_, acronym: string, ending: string) => acronym + ending.toUpperCase())
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+        .toLowerCase()
+        .replace(/['’]s\b/g, '')
+        .match(/[\p{L}\p{N}]+/gu) ?? []
+    ).filter((w) => w.length <= 64)
+  );
 }
 
 const STEP2 = [
@@ -68,6 +73,8 @@ export function stem(word: string): string {
     const suffix = STEP2.find((s) => w.endsWith(s) && w.length - s.length >= 4);
     if (!suffix) break;
     w = w.slice(0, -suffix.length);
+    // "overlapping" -> "overlap", "tagged" -> "tag" (but "install", "egress" keep their pairs)
+    if ((suffix === 'ing' || suffix === 'ed' || suffix === 'er') && /([^aeioulsz])\1$/.test(w)) w = w.slice(0, -1);
   }
   return w;
 }
@@ -105,6 +112,9 @@ export interface Phrase {
   weight: number;
 }
 
+/** Two stems next to each other in a phrase ("servic account", "pod rang"), keyed "a b", with the phrase's weight. */
+export type Bigrams = Map<string, number>;
+
 /** One dimension as a bag of weighted stems, plus the multi-word phrases that earn a bonus when all present. */
 export interface DimensionDoc {
   dim: DimensionRecord;
@@ -114,12 +124,14 @@ export interface DimensionDoc {
   /** stem -> the strongest field weight it occurs in (dimension fields only) */
   weights: Map<string, number>;
   phrases: Phrase[];
+  bigrams: Bigrams;
 }
 
 export interface TopicDoc {
   topic: TopicRecord;
   weights: Map<string, number>;
   phrases: Phrase[];
+  bigrams: Bigrams;
   /** surface words of title, slug and aliases, for suggesting topics when nothing matched */
   surface: string[];
 }
@@ -127,6 +139,11 @@ export interface TopicDoc {
 export interface ProviderAlias {
   provider: ProviderSlug;
   words: string[];
+  /**
+   * Words that only name the provider (its slug, short name and the words of its names): taken out of the
+   * question before topics are ranked. Other aliases (ec2, vpc cni, autopilot) also describe a topic and stay.
+   */
+  claims: string[];
 }
 
 export interface AskIndex {
@@ -166,12 +183,17 @@ class Builder {
   readonly surface = new Map<string, string>();
   readonly compounds = new Map<string, string[]>();
 
-  add(weights: Map<string, number>, phrases: Phrase[] | undefined, text: string, weight: number): void {
+  add(weights: Map<string, number>, phrases: Phrase[] | undefined, text: string, weight: number, bigrams?: Bigrams): void {
     const ws = words(text).filter((w) => !isStopword(w));
     const stems = ws.map(stem);
     stems.forEach((s, i) => {
       if ((weights.get(s) ?? 0) < weight) weights.set(s, weight);
       if (!this.surface.has(s)) this.surface.set(s, ws[i] as string);
+      const next = stems[i + 1];
+      if (bigrams && next !== undefined) {
+        const key = `${s} ${next}`;
+        if ((bigrams.get(key) ?? 0) < weight) bigrams.set(key, weight);
+      }
     });
     if (phrases && stems.length >= 2) phrases.push({ stems, weight });
     for (let i = 0; i + 1 < ws.length; i++) {
@@ -189,24 +211,26 @@ export function buildAskIndex(snap: Snapshot): AskIndex {
   for (const topic of snap.topics) {
     const weights = new Map<string, number>();
     const phrases: Phrase[] = [];
+    const bigrams: Bigrams = new Map();
     b.add(weights, undefined, topic.summary, WEIGHT.topicSummary);
     for (const name of [topic.title, topic.slug.replaceAll('-', ' '), ...topic.aliases]) {
-      b.add(weights, phrases, name, WEIGHT.topicName);
+      b.add(weights, phrases, name, WEIGHT.topicName, bigrams);
     }
-    topics.push({ topic, weights, phrases, surface: words([topic.title, topic.slug, ...topic.aliases].join(' ')) });
+    topics.push({ topic, weights, phrases, bigrams, surface: words([topic.title, topic.slug, ...topic.aliases].join(' ')) });
     for (const dim of topic.dimensions) {
       const dw = new Map<string, number>();
       const dp: Phrase[] = [];
+      const db: Bigrams = new Map();
       for (const fact of Object.values(dim.cells).flat()) {
         b.add(dw, undefined, fact.value, WEIGHT.value);
         if (fact.variant) b.add(dw, undefined, fact.variant, WEIGHT.value);
         for (const tag of fact.tags) b.add(dw, undefined, tag, WEIGHT.tag);
       }
-      b.add(dw, undefined, dim.question, WEIGHT.question);
-      b.add(dw, dp, dim.slug.replaceAll('-', ' '), WEIGHT.dimSlug);
-      b.add(dw, dp, dim.title, WEIGHT.dimTitle);
-      for (const k of dim.keywords) b.add(dw, dp, k, WEIGHT.keyword);
-      dimensions.push({ dim, topic, order: order++, weights: dw, phrases: dp });
+      b.add(dw, undefined, dim.question, WEIGHT.question, db);
+      b.add(dw, dp, dim.slug.replaceAll('-', ' '), WEIGHT.dimSlug, db);
+      b.add(dw, dp, dim.title, WEIGHT.dimTitle, db);
+      for (const k of dim.keywords) b.add(dw, dp, k, WEIGHT.keyword, db);
+      dimensions.push({ dim, topic, order: order++, weights: dw, phrases: dp, bigrams: db });
     }
   }
 
@@ -229,9 +253,10 @@ export function buildAskIndex(snap: Snapshot): AskIndex {
 
   const providerAliases: ProviderAlias[] = [];
   for (const p of snap.providers) {
+    const own = new Set(words([p.slug, p.name, p.kubernetes_service, p.kubernetes_service_short].join(' ')));
     for (const name of new Set([p.slug, p.name, p.kubernetes_service, p.kubernetes_service_short, ...p.aliases])) {
       const w = words(name);
-      if (w.length > 0) providerAliases.push({ provider: p.slug, words: w });
+      if (w.length > 0) providerAliases.push({ provider: p.slug, words: w, claims: w.filter((x) => own.has(x)) });
     }
   }
   // longest aliases first, so "google cloud platform" claims its words before "google" does

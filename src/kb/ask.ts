@@ -5,10 +5,12 @@ import type { ProviderSlug } from '../domain/seed.js';
 import {
   type AskIndex,
   askIndex,
+  type Bigrams,
   type DimensionDoc,
   isStopword,
   type Phrase,
   resolveWord,
+  stem,
   type TopicDoc,
   words,
 } from './ask-index.js';
@@ -28,19 +30,24 @@ const FTS_LIMIT = 60;
 const FTS_WEIGHT = 4;
 /** A phrase (alias, keyword, title) whose words all occur earns this share of its words' weight again. */
 const PHRASE_BONUS = 0.75;
+/** Two question words side by side that also stand side by side in a phrase earn this share of their weight again. */
+const BIGRAM_BONUS = 0.5;
 /** Below this score nothing matched: one content word of ordinary specificity scores about 4. */
 const MIN_SCORE = 2;
 
-interface Question {
+export interface Question {
   providers: ProviderSlug[];
   /** content stems, typo-corrected */
   stems: string[];
+  stemSet: Set<string>;
+  /** adjacent content stems, "a b" */
+  bigrams: string[];
   /** words for full-text search: the surface form of corrected words, the rest as typed */
   ftsWords: string[];
 }
 
 /** Providers named in the question (in the order named) and the words left once their names are taken out. */
-function readQuestion(index: AskIndex, q: string): Question {
+export function readQuestion(index: AskIndex, q: string): Question {
   const ws = words(q).slice(0, MAX_WORDS);
   const claimed = new Array<boolean>(ws.length).fill(false);
   const found: { provider: ProviderSlug; at: number }[] = [];
@@ -50,13 +57,22 @@ function readQuestion(index: AskIndex, q: string): Question {
       const hit = alias.words.every((a, k) => {
         const w = ws[i + k] as string;
         if (w === a || (w.endsWith('s') && w.slice(0, -1) === a)) return true;
-        // a typo in a long single-word name ("Azrue", "Gogle") still names the provider
-        return n === 1 && a.length >= 5 && w.length >= 5 && editDistance1(w, a);
+        // a typo in a long name ("Azrue", "Amazn") still names the provider, unless it is a word we know ("cloud")
+        return (
+          n === 1 &&
+          alias.claims.length === 1 &&
+          a.length >= 5 &&
+          w.length >= 5 &&
+          w[0] === a[0] &&
+          !index.surface.has(stem(w)) &&
+          editDistance1(w, a)
+        );
       });
       if (!hit) continue;
       found.push({ provider: alias.provider, at: i });
-      // single names (EKS, Azure) are taken out of the topic words; longer aliases ("vpc cni") also describe the topic
-      if (n === 1) claimed[i] = true;
+      alias.words.forEach((a, k) => {
+        if (alias.claims.includes(a)) claimed[i + k] = true;
+      });
     }
   }
   found.sort((a, b) => a.at - b.at);
@@ -70,7 +86,15 @@ function readQuestion(index: AskIndex, q: string): Question {
     stems.push(...r.stems);
     ftsWords.push(r.corrected ? r.stems.map((s) => index.surface.get(s) ?? s).join(' ') : w);
   });
-  return { providers, stems: [...new Set(stems)], ftsWords: [...new Set(ftsWords.flatMap((w) => w.split(' ')))] };
+  const bigrams = stems.slice(1).map((s, i) => `${stems[i]} ${s}`);
+  const unique = [...new Set(stems)];
+  return {
+    providers,
+    stems: unique,
+    stemSet: new Set(unique),
+    bigrams: [...new Set(bigrams)],
+    ftsWords: [...new Set(ftsWords.flatMap((w) => w.split(' ')))],
+  };
 }
 
 function editDistance1(a: string, b: string): boolean {
@@ -85,8 +109,21 @@ function editDistance1(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-function lexicalScore(weights: Map<string, number>, phrases: Phrase[], stems: Set<string>, idf: Map<string, number>): number {
+function lexicalScore(
+  doc: { weights: Map<string, number>; phrases: Phrase[]; bigrams: Bigrams },
+  q: Question,
+  idf: Map<string, number>,
+): number {
+  const { weights, phrases } = doc;
+  const stems = q.stemSet;
   let score = 0;
+  // two words side by side as in a phrase ("service account", "pod range") say more than the words apart
+  for (const pair of q.bigrams) {
+    const w = doc.bigrams.get(pair);
+    if (w === undefined) continue;
+    const [a, b] = pair.split(' ') as [string, string];
+    score += BIGRAM_BONUS * w * ((idf.get(a) ?? 0) + (idf.get(b) ?? 0));
+  }
   for (const s of stems) {
     const w = weights.get(s);
     if (w !== undefined) score += w * (idf.get(s) ?? 0);
@@ -137,21 +174,21 @@ function ftsScores(kb: Kb, ftsWords: string[]): { topics: Map<string, number>; d
   return { topics, dims };
 }
 
-interface Ranked {
+export interface Ranked {
   topics: { doc: TopicDoc; score: number }[];
   dims: { doc: DimensionDoc; score: number }[];
   best: number;
 }
 
-function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
-  const stems = new Set(question.stems);
+/** Exported for the eval's diagnostics (tests/eval). */
+export function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
   const fts = ftsScores(kb, question.ftsWords);
   const topicScore = new Map<string, number>();
   const topicOwn = new Map<string, number>();
-  for (const t of index.topics) topicOwn.set(t.topic.slug, lexicalScore(t.weights, t.phrases, stems, index.idf));
+  for (const t of index.topics) topicOwn.set(t.topic.slug, lexicalScore(t, question, index.idf));
 
   const dims = index.dimensions.map((doc) => {
-    const own = lexicalScore(doc.weights, doc.phrases, stems, index.idf);
+    const own = lexicalScore(doc, question, index.idf);
     const score = own + FTS_WEIGHT * (fts.dims.get(doc.dim.key) ?? 0);
     return { doc, own, score };
   });

@@ -1,0 +1,27 @@
+// `npm run eval`: how well /v1/ask answers practitioners' questions (tests/eval/questions.yaml) on the real seed.
+// Questions whose topic has no seed file yet are skipped (and counted), so the numbers stay meaningful as topics land.
+import { resolve } from 'node:path';
+import { Kb } from '../../src/kb/snapshot.js';
+import { seededDb } from '../helpers/app.js';
+import { evaluate, readQuestions, seedTopics } from './evaluate.js';
+
+const seedDir = resolve(process.argv[2] ?? resolve(import.meta.dirname, '../../seed'));
+const available = seedTopics(seedDir);
+const all = readQuestions();
+const questions = all.filter((q) => available.has(q.topic));
+const kb = new Kb(seededDb(seedDir));
+const report = evaluate(kb, questions);
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const perTopic = new Map<string, number>();
+for (const q of questions) perTopic.set(q.topic, (perTopic.get(q.topic) ?? 0) + 1);
+console.log(`seed: ${seedDir} (${available.size} topics)`);
+console.log(`questions: ${report.questions} of ${all.length} (skipped ${all.length - report.questions}: topic not in the seed)`);
+console.log(`per topic: ${[...perTopic].map(([t, n]) => `${t} ${n}`).join(', ')}`);
+console.log(`topic accuracy (top-1):     ${pct(report.topicAccuracy)}`);
+console.log(`provider detection:         ${pct(report.providerAccuracy)}`);
+console.log(`key-term recall:            ${pct(report.termRecall)} of ${report.terms} terms`);
+if (report.misses.length > 0) {
+  console.log(`\nmisses (${report.misses.length}):`);
+  for (const m of report.misses) console.log(`- [${m.kind}] ${m.q}\n    expected: ${m.expected}\n    got:      ${m.got}`);
+}
