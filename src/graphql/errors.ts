@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 import { BadInputError, NotFoundError } from '../kb/errors.js';
 
@@ -30,8 +30,11 @@ interface Classified {
 
 type WithStatus = Error & { statusCode?: number; code?: string; errors?: unknown[] };
 
+// Mercurius loads graphql's CommonJS build and ESM code may load the other one: no `instanceof GraphQLError`.
+const isGraphQLError = (err: Error): err is GraphQLError => err.name === 'GraphQLError';
+
 function formatted(err: GraphQLError | Error, message: string, extensions: Record<string, unknown>): GraphQLFormattedError {
-  const gql = err instanceof GraphQLError ? err : undefined;
+  const gql = isGraphQLError(err) ? err : undefined;
   return {
     message,
     ...(gql?.locations ? { locations: gql.locations } : {}),
@@ -43,7 +46,7 @@ function formatted(err: GraphQLError | Error, message: string, extensions: Recor
 /** One error of a request that did not run (what Mercurius gathers before execution). */
 function requestError(err: WithStatus): GraphQLFormattedError {
   if (err.code === 'MER_ERR_GQL_QUERY_DEPTH') return formatted(err, err.message.replaceAll('`', ''), { code: CODES.validation });
-  if (err instanceof GraphQLError) {
+  if (isGraphQLError(err)) {
     if (err.message.startsWith('Syntax Error')) return formatted(err, err.message, { code: CODES.parse });
     if (err.message.startsWith('Variable "$')) return formatted(err, err.message, { code: CODES.badInput });
     return formatted(err, err.message, { code: CODES.validation });

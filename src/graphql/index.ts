@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
-import { GraphQLError, Location, parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import mercurius, { type Loader, type MercuriusLoaders } from 'mercurius';
 import type { Kb } from '../kb/snapshot.js';
 import { formatErrors } from './errors.js';
@@ -93,9 +93,10 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
       errorFormatter: formatErrors,
     });
 
-    // Mercurius reads a query that is not GraphQL as a JSON document AST; only parsed text is accepted here.
+    // Mercurius reads a query that is not GraphQL as a JSON document AST; only parsed text is accepted here
+    // (a parsed document's location keeps its tokens, JSON cannot carry them).
     scope.graphql.addHook('preValidation', async (_schema, document, context) => {
-      if (document?.kind === 'Document' && document.loc instanceof Location) return;
+      if (document?.kind === 'Document' && document.loc?.startToken !== undefined) return;
       const source = (context as { __currentQuery?: unknown }).__currentQuery;
       if (typeof source === 'string') parse(source, { maxTokens: MAX_QUERY_TOKENS });
       throw new GraphQLError('Syntax Error: the query must be GraphQL text');
