@@ -1,11 +1,16 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { type Db, openDb } from './db/connection.js';
 import graphql from './graphql/index.js';
+import auth from './http/auth.js';
 import caching from './http/caching.js';
-import errors from './http/errors.js';
+import cors from './http/cors.js';
+import errors, { errorBody } from './http/errors.js';
+import loadShedding, { type LoadSheddingOptions } from './http/load-shedding.js';
 import openapi from './http/openapi.js';
+import rateLimit from './http/rate-limit.js';
+import adminRoutes from './http/routes/admin.js';
 import askRoutes from './http/routes/ask.js';
 import catalogRoutes from './http/routes/catalog.js';
 import compareRoutes from './http/routes/compare.js';
@@ -13,6 +18,7 @@ import datasetRoutes from './http/routes/dataset.js';
 import factRoutes from './http/routes/facts.js';
 import healthRoutes from './http/routes/health.js';
 import searchRoutes from './http/routes/search.js';
+import securityHeaders from './http/security.js';
 import { Kb } from './kb/snapshot.js';
 import mcp from './mcp/plugin.js';
 
@@ -26,6 +32,8 @@ export interface AppDeps {
   /** An open, migrated and seeded database; by default the one at config.DB_PATH. */
   db?: Db;
   logger?: FastifyServerOptions['logger'];
+  /** Overrides of the load-shedding limits (tests simulate pressure with them). */
+  loadShedding?: LoadSheddingOptions;
 }
 
 /** The whole service as one Fastify instance: REST under /v1, docs, probes. Listening is server.ts's job. */
@@ -41,6 +49,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     return503OnClosing: true,
+    // a URL the router cannot decode (`%E0%A4%A`) is a client error in the API's error shape
+    frameworkErrors: (err, _request, reply) => {
+      const status = typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 400;
+      (reply as FastifyReply).code(status).send(errorBody(status, err.message));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -50,6 +63,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
 
   await app.register(errors);
+  // hardening first: their hooks must see every route registered after them, whoever registers it
+  await app.register(securityHeaders);
+  await app.register(cors, { origins: config.CORS_ORIGINS });
+  await app.register(loadShedding, deps.loadShedding ?? {});
+  await app.register(rateLimit, { perMinute: config.RATE_LIMIT_PER_MINUTE });
+  await app.register(auth, { token: config.ADMIN_TOKEN });
   await app.register(openapi);
   await app.register(caching, { kb });
   await app.register(healthRoutes, { kb });
@@ -63,6 +82,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       await v1.register(searchRoutes, { kb });
       await v1.register(askRoutes, { kb });
       await v1.register(datasetRoutes, { kb });
+      await v1.register(adminRoutes, { kb });
     },
     { prefix: '/v1' },
   );

@@ -24,3 +24,36 @@ export function listValues(values: readonly string[], max = 20): string {
   const shown = values.slice(0, max).join(', ');
   return values.length > max ? `${shown}, … (${values.length} in all)` : shown;
 }
+
+/**
+ * Errors of the write API. `code` is what GraphQL and the CLI report; `statusCode` is the HTTP status the
+ * REST error handler answers with (it keeps any 4xx `statusCode` of an error), so REST needs no mapping table.
+ */
+export class ConflictError extends Error {
+  readonly code = 'CONFLICT';
+  readonly statusCode = 409;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The client's `If-Match` names a version of the fact that is no longer current (someone else wrote first). */
+export class PreconditionFailedError extends Error {
+  readonly code = 'PRECONDITION_FAILED';
+  readonly statusCode = 412;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreconditionFailedError';
+  }
+}
+
+/** A change to an existing fact must say which version it was based on (`If-Match`), so no edit is lost. */
+export class PreconditionRequiredError extends Error {
+  readonly code = 'PRECONDITION_REQUIRED';
+  readonly statusCode = 428;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreconditionRequiredError';
+  }
+}

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FactSchema, FactsPageSchema } from '../../domain/api.js';
+import { factEtag } from '../../kb/admin.js';
 import { DEFAULT_PAGE_SIZE, getFact, listFacts, MAX_PAGE_SIZE } from '../../kb/facts.js';
 import type { Kb } from '../../kb/snapshot.js';
 import { queryString, readErrors } from '../schemas.js';
@@ -20,6 +21,27 @@ export const FactsQuerySchema = z.object({
     .meta({ description: `page size, 1 to ${MAX_PAGE_SIZE}` }),
   cursor: queryString('the `next` value of the previous page').optional(),
 });
+
+/**
+ * The fact id of a wildcard path. The router has decoded it once; ids encoded twice are decoded again, and
+ * a `%` that does not start an escape (`%zz`) is kept as typed instead of failing the request.
+ */
+export function factIdParam(raw: string): string {
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * `aws/dns/ndots/history` names the history of `aws/dns/ndots`: a fact id has exactly three segments
+ * (provider/topic/dimension, then `#variant`), so a fourth segment `history` can never be part of an id.
+ */
+export function historyOf(id: string): string | undefined {
+  return /^([^/]+\/[^/]+\/[^/]+)\/history$/.exec(id)?.[1];
+}
 
 const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
   app.get(
@@ -50,7 +72,11 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
   app.get(
     '/facts/*',
     {
-      config: { cacheable: true },
+      // the ETag of a fact is its own (content and revision), the one PATCH and DELETE expect in If-Match
+      config: {
+        cacheable: true,
+        etag: (request) => factEtag(kb, factIdParam((request.params as { '*': string })['*'] ?? '')),
+      },
       schema: {
         operationId: 'getFact',
         tags: ['facts'],
@@ -61,7 +87,14 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         response: { 200: FactSchema, ...readErrors },
       },
     },
-    async (request) => getFact(kb, decodeURIComponent(request.params['*'])),
+    async (request, reply) => {
+      const id = factIdParam(request.params['*']);
+      const history = historyOf(id);
+      // the history route matches ids given as segments; an encoded id followed by /history is sent there
+      if (history)
+        return reply.redirect(`${app.prefix}/facts/${history.split('/').map(encodeURIComponent).join('/')}/history`, 308);
+      return getFact(kb, id);
+    },
   );
 };
 
