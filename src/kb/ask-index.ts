@@ -64,7 +64,9 @@ const STEP2 = [
  */
 export function stem(word: string): string {
   let w = word;
-  if (w.length <= 3 || /\d/.test(w)) return w;
+  // short plurals, mostly acronyms: "ips" -> "ip", "enis" -> "eni", "pods" -> "pod" ("dns" -> "dn" too, harmlessly)
+  if (w.length <= 4) return w.length >= 3 && w.endsWith('s') && !/(ss|us)$/.test(w) ? w.slice(0, -1) : w;
+  if (/\d/.test(w)) return w;
   if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (/(x|ch|sh|zz)es$/.test(w)) w = w.slice(0, -2);

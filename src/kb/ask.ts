@@ -32,6 +32,8 @@ const FTS_WEIGHT = 4;
 const PHRASE_BONUS = 0.75;
 /** Two question words side by side that also stand side by side in a phrase earn this share of their weight again. */
 const BIGRAM_BONUS = 0.5;
+/** How much a match on the topic's own names (title, aliases) counts beside its best dimension's match. */
+const TOPIC_OWN_WEIGHT = 0.5;
 /** Below this score nothing matched: one content word of ordinary specificity scores about 4. */
 const MIN_SCORE = 2;
 
@@ -40,6 +42,8 @@ export interface Question {
   /** content stems, typo-corrected */
   stems: string[];
   stemSet: Set<string>;
+  /** content stems plus the provider names taken out of `stems`, for phrase matches */
+  phraseSet: Set<string>;
   /** adjacent content stems, "a b" */
   bigrams: string[];
   /** words for full-text search: the surface form of corrected words, the rest as typed */
@@ -79,19 +83,27 @@ export function readQuestion(index: AskIndex, q: string): Question {
   const providers = [...new Set(found.map((f) => f.provider))];
 
   const stems: string[] = [];
+  // with the provider names kept: phrases such as "Azure CNI" or "GKE Ingress" still match as phrases
+  const sequence: string[] = [];
   const ftsWords: string[] = [];
   ws.forEach((w, i) => {
-    if (claimed[i] || isStopword(w) || w.length < 2) return;
+    if (isStopword(w) || w.length < 2) return;
+    if (claimed[i]) {
+      sequence.push(stem(w));
+      return;
+    }
     const r = resolveWord(index, w);
     stems.push(...r.stems);
+    sequence.push(...r.stems);
     ftsWords.push(r.corrected ? r.stems.map((s) => index.surface.get(s) ?? s).join(' ') : w);
   });
-  const bigrams = stems.slice(1).map((s, i) => `${stems[i]} ${s}`);
+  const bigrams = sequence.slice(1).map((s, i) => `${sequence[i]} ${s}`);
   const unique = [...new Set(stems)];
   return {
     providers,
     stems: unique,
     stemSet: new Set(unique),
+    phraseSet: new Set(sequence),
     bigrams: [...new Set(bigrams)],
     ftsWords: [...new Set(ftsWords.flatMap((w) => w.split(' ')))],
   };
@@ -116,6 +128,7 @@ function lexicalScore(
 ): number {
   const { weights, phrases } = doc;
   const stems = q.stemSet;
+  const inPhrase = q.phraseSet;
   let score = 0;
   // two words side by side as in a phrase ("service account", "pod range") say more than the words apart
   for (const pair of q.bigrams) {
@@ -130,7 +143,7 @@ function lexicalScore(
   }
   let bonus = 0;
   for (const p of phrases) {
-    if (p.stems.every((s) => stems.has(s))) {
+    if (p.stems.every((s) => inPhrase.has(s))) {
       bonus = Math.max(bonus, PHRASE_BONUS * p.weight * p.stems.reduce((sum, s) => sum + (idf.get(s) ?? 0), 0));
     }
   }
@@ -202,7 +215,7 @@ export function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
   const topics = index.topics.map((doc) => {
     const scores = (perTopic.get(doc.topic.slug) ?? []).sort((a, b) => b - a);
     const score =
-      (topicOwn.get(doc.topic.slug) ?? 0) +
+      TOPIC_OWN_WEIGHT * (topicOwn.get(doc.topic.slug) ?? 0) +
       (scores[0] ?? 0) +
       0.25 * (scores[1] ?? 0) +
       FTS_WEIGHT * (fts.topics.get(doc.topic.slug) ?? 0);

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { Kb } from '../../src/kb/snapshot.js';
+import { REAL_SEED, seededDb } from '../helpers/app.js';
+import { evaluate, readQuestions, seedTopics } from './evaluate.js';
+
+// The seed is written topic by topic: only questions about topics that exist in seed/ count.
+const available = seedTopics(REAL_SEED);
+const questions = readQuestions().filter((q) => available.has(q.topic));
+
+describe('ask quality on the real seed (tests/eval/questions.yaml)', () => {
+  it('holds at least 60 questions over all twelve topics', () => {
+    const all = readQuestions();
+    expect(all.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(all.map((q) => q.topic)).size).toBe(12);
+  });
+
+  it.runIf(questions.length > 0)('resolves the topic of at least 95% of them and finds 95% of their key terms', () => {
+    const report = evaluate(new Kb(seededDb(REAL_SEED)), questions);
+    const misses = report.misses.map((m) => `[${m.kind}] ${m.q} (expected ${m.expected}; got ${m.got})`).join('\n');
+    expect(report.topicAccuracy, misses).toBeGreaterThanOrEqual(0.95);
+    expect(report.termRecall, misses).toBeGreaterThanOrEqual(0.95);
+  });
+});
