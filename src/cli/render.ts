@@ -40,7 +40,7 @@ function factCell(facts: readonly Fact[] | undefined, notes: Footnotes): string 
         .filter(Boolean)
         .join(', ');
       const variant = label ? ` (${label})` : '';
-      return `${f.value}${variant}${notes.marks(f)}`;
+      return `${facts.length > 1 ? '- ' : ''}${f.value}${variant}${notes.marks(f)}`;
     })
     .join('\n');
 }
@@ -125,7 +125,8 @@ export function renderFact(f: Fact, width: number): string {
 
 export function renderTopics(items: readonly TopicSummary[], width: number): string {
   const rows = items.map((t) => [t.slug, t.title, String(t.dimension_count), String(t.fact_count), t.summary]);
-  return section(table(['TOPIC', 'TITLE', 'DIMENSIONS', 'FACTS', 'SUMMARY'], rows, width));
+  // summaries run to a paragraph: two lines each keep the list scannable (`--json` has them whole)
+  return section(table(['TOPIC', 'TITLE', 'DIMS', 'FACTS', 'SUMMARY'], rows, width, { 4: 2 }));
 }
 
 export function renderAsk(a: Ask, width: number): string {

@@ -39,11 +39,25 @@ export function hanging(first: string, text: string, width: number): string {
     .join('\n');
 }
 
+function truncate(lines: string[], width: number, max: number | undefined): string[] {
+  if (max === undefined || lines.length <= max) return lines;
+  const kept = lines.slice(0, max);
+  const last = kept[max - 1] as string;
+  kept[max - 1] = `${last.length < width ? last : last.slice(0, width - 1).trimEnd()}…`;
+  return kept;
+}
+
 /**
  * An aligned table no wider than `width`: columns start at their natural width and the widest is narrowed
  * until the table fits; cells wrap inside their column. Rows are separated by a blank line once any wraps.
  */
-export function table(headers: readonly string[] | null, rows: readonly (readonly string[])[], width: number): string {
+export function table(
+  headers: readonly string[] | null,
+  rows: readonly (readonly string[])[],
+  width: number,
+  /** per column: at most this many lines, the last one ending in `…` when cut */
+  maxLines: Readonly<Record<number, number>> = {},
+): string {
   const columns = headers?.length ?? rows[0]?.length ?? 0;
   if (columns === 0) return '';
   const natural = Array.from({ length: columns }, (_, c) =>
@@ -60,7 +74,7 @@ export function table(headers: readonly string[] | null, rows: readonly (readonl
     widths[widest] = (widths[widest] as number) - 1;
   }
   const renderRow = (cells: readonly string[]) => {
-    const wrapped = widths.map((w, c) => wrap(cells[c] ?? '', w));
+    const wrapped = widths.map((w, c) => truncate(wrap(cells[c] ?? '', w), w, maxLines[c]));
     const height = Math.max(...wrapped.map((l) => l.length));
     const lines: string[] = [];
     for (let i = 0; i < height; i++) {
