@@ -8,7 +8,8 @@ import { BadInputError, NotFoundError } from '../kb/errors.js';
  * - A request Cloudiff cannot run (syntax, validation, depth, bad variables, bad body) answers HTTP 400 with
  *   no `data`; a body too large or of the wrong type keeps Fastify's 413/415.
  * - Errors while executing answer HTTP 200 with `data` (the failed field null): BAD_USER_INPUT naming the
- *   argument for a bad value (the kb's BadInputError), NOT_FOUND for an unknown id or slug.
+ *   argument for a bad value (the kb's BadInputError), NOT_FOUND for an unknown id or slug, and the `code`
+ *   of any other kb error that carries a 4xx `statusCode` (CONFLICT, PRECONDITION_FAILED … for mutations).
  * - Anything else is a fault of ours: logged, and its message replaced so nothing internal leaks.
  */
 
@@ -54,16 +55,23 @@ function requestError(err: WithStatus): GraphQLFormattedError {
   return formatted(err, err.message, { code: CODES.badRequest });
 }
 
+/** A kb error that states its own code and 4xx status (the write API's ConflictError and its kind). */
+function isClientError(err: WithStatus | undefined): err is WithStatus & { code: string } {
+  return typeof err?.code === 'string' && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500;
+}
+
 function classify(err: GraphQLError, executed: boolean, log: FastifyBaseLogger): Classified[] {
   const original = err.originalError as WithStatus | undefined;
   if (original instanceof BadInputError) {
     return [{ status: 200, error: formatted(err, err.message, { code: CODES.badInput, argument: original.param }) }];
   }
   if (original instanceof NotFoundError) return [{ status: 200, error: formatted(err, err.message, { code: CODES.notFound }) }];
+  if (executed && isClientError(original)) return [{ status: 200, error: formatted(err, err.message, { code: original.code }) }];
   if (!executed) {
     // Mercurius wraps what fails before execution (syntax, validation, depth, body schema) in one error
     const inner = Array.isArray(original?.errors) ? (original.errors as WithStatus[]) : [original ?? err];
-    const status = original?.statusCode ?? 400;
+    // a bare GraphQLError here is the client's (syntax, variables); an Error without a status is ours
+    const status = original ? (original.statusCode ?? 500) : 400;
     if (status >= 400 && status < 500) return inner.map((e) => ({ status, error: requestError(e) }));
   }
   log.error({ err: original ?? err }, 'graphql request failed');

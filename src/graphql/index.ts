@@ -98,8 +98,13 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
     scope.graphql.addHook('preValidation', async (_schema, document, context) => {
       if (document?.kind === 'Document' && document.loc?.startToken !== undefined) return;
       const source = (context as { __currentQuery?: unknown }).__currentQuery;
-      if (typeof source === 'string') parse(source, { maxTokens: MAX_QUERY_TOKENS });
-      throw new GraphQLError('Syntax Error: the query must be GraphQL text');
+      let error: Error = new GraphQLError('Syntax Error: the query must be GraphQL text');
+      try {
+        if (typeof source === 'string') parse(source, { maxTokens: MAX_QUERY_TOKENS });
+      } catch (syntaxError) {
+        error = syntaxError as Error;
+      }
+      throw Object.assign(error, { statusCode: 400 });
     });
   });
 }
