@@ -64,8 +64,8 @@ describe('bin/cloudiff.js (subprocess, from another working directory)', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^DIMENSION +DIFFERS +AWS +GCP$/m);
-    expect(stdout).toMatch(/^Cluster DNS server +medium +CoreDNS as an EKS add-on \[1\] +kube-dns \(default\) \[2\]$/m);
-    expect(stdout).toContain('Cloud DNS (Cloud DNS for GKE) [3]');
+    expect(stdout).toMatch(/^Cluster DNS server +medium +CoreDNS as an EKS add-on \[1\] +- kube-dns \(default\) \[2\]$/m);
+    expect(stdout).toMatch(/^ {20,}- Cloud DNS \(Cloud DNS for GKE\) \[3\]$/m);
     expect(stdout).toContain(`[1] ${URLS.eksCoreDns} — Manage CoreDNS`);
     expect(stdout).toContain(`[2] ${URLS.gkeKubeDns}`);
     expect(stdout).toContain(`[3] ${URLS.gkeCloudDns}`);
