@@ -10,7 +10,12 @@ const seeded = ensureSeeded(db, config.SEED_DIR);
 const app = await buildApp(config, { db });
 
 if (seeded.action === 'kept-old') {
-  app.log.error({ reason: seeded.reason }, `seed in ${config.SEED_DIR} is invalid; still serving dataset ${seeded.version}`);
+  // keep serving what the database holds: a crash loop would serve nothing and fix nothing
+  const why =
+    seeded.problem === 'unexported-edits'
+      ? `seed in ${config.SEED_DIR} changed, but the database holds admin edits not yet exported; the seed was NOT loaded`
+      : `seed in ${config.SEED_DIR} is invalid; the seed was NOT loaded`;
+  app.log.error({ reason: seeded.reason }, `${why}; still serving dataset ${seeded.version}. ${seeded.reason}`);
 } else {
   app.log.info({ version: seeded.version, action: seeded.action, db: config.DB_PATH }, 'dataset ready');
 }

@@ -1,16 +1,19 @@
 import type { Db } from '../db/connection.js';
-import { loadedSeedHash, loadSeed } from './load.js';
+import { loadedSeedHash, loadSeed, UnexportedEditsError } from './load.js';
 import { readSeed, SeedError, seedHash } from './read.js';
 
 export type EnsureResult =
   | { action: 'unchanged'; version: string }
   | { action: 'loaded'; version: string }
-  | { action: 'kept-old'; version: string; reason: string };
+  | { action: 'kept-old'; version: string; problem: 'invalid-seed' | 'unexported-edits'; reason: string };
 
 /**
  * Brings the database in line with the seed at start-up: loads it when the database is empty or the seed's
  * content hash changed. A broken seed never takes a working database down: the old data keeps being served
- * and the reason is reported. An empty database with a broken seed is fatal (nothing to serve).
+ * and the reason is reported. Neither does a changed seed while the database holds admin edits not yet
+ * exported: loading it would drop them, so the current data (edits included) keeps being served and the
+ * reason names the way out (`npm run export`, or `npm run seed -- --discard-edits`). An empty database with a
+ * broken seed is fatal (nothing to serve).
  */
 export function ensureSeeded(db: Db, seedDir: string, options: { discardUnexported?: boolean } = {}): EnsureResult {
   const loaded = loadedSeedHash(db);
@@ -19,8 +22,13 @@ export function ensureSeeded(db: Db, seedDir: string, options: { discardUnexport
     const { version } = loadSeed(db, readSeed(seedDir), { actor: 'start-up', ...options });
     return { action: 'loaded', version };
   } catch (err) {
-    if (loaded === null || !(err instanceof SeedError)) throw err;
-    return { action: 'kept-old', version: currentVersion(db), reason: err.message };
+    if (loaded !== null && err instanceof SeedError) {
+      return { action: 'kept-old', version: currentVersion(db), problem: 'invalid-seed', reason: err.message };
+    }
+    if (loaded !== null && err instanceof UnexportedEditsError) {
+      return { action: 'kept-old', version: currentVersion(db), problem: 'unexported-edits', reason: err.message };
+    }
+    throw err;
   }
 }
 
