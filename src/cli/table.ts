@@ -49,7 +49,7 @@ function truncate(lines: string[], width: number, max: number | undefined): stri
 
 /**
  * An aligned table no wider than `width`: columns start at their natural width and the widest is narrowed
- * until the table fits; cells wrap inside their column. Rows are separated by a blank line once any wraps.
+ * until the table fits; cells wrap inside their column.
  */
 export function table(
   headers: readonly string[] | null,
@@ -88,7 +88,8 @@ export function table(
     return lines;
   };
   const body = rows.map(renderRow);
-  const spaced = body.some((lines) => lines.length > 1);
+  // key/value lists (no headers) read fine packed; a grid with wrapped cells needs air between rows
+  const spaced = headers !== null && body.some((lines) => lines.length > 1);
   const out: string[] = [];
   if (headers) {
     out.push(...renderRow(headers));
