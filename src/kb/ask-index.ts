@@ -84,23 +84,23 @@ export function stem(word: string): string {
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions), stopping early past `max`. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  let before = new Uint16Array(b.length + 1);
+  let prev = Uint16Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Uint16Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
-    const row = rows[i] as number[];
-    const prev = rows[i - 1] as number[];
-    let best = Number.POSITIVE_INFINITY;
+    row[0] = i;
+    let best = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2]?.[j - 2] as number) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
       row[j] = d;
-      best = Math.min(best, d);
+      if (d < best) best = d;
     }
     if (best > max) return max + 1;
+    [before, prev, row] = [prev, row, before];
   }
-  return rows[a.length]?.[b.length] as number;
+  return prev[b.length] as number;
 }
 
 /** How many typos a word of this length may carry and still be recognised. */
@@ -156,10 +156,14 @@ export interface AskIndex {
   idf: Map<string, number>;
   /** every stem of the vocabulary, with a surface word that produced it (for full-text search) */
   surface: Map<string, string>;
-  /** stems by length, for typo-tolerant lookup */
+  /** every word of the vocabulary as written (lower-cased) -> its stem */
+  wordStems: Map<string, string>;
+  /** vocabulary words by length, for typo-tolerant lookup */
   byLength: Map<number, string[]>;
   /** a compound written as one word ("loadbalancer", "nodepool") -> its parts' stems */
   compounds: Map<string, string[]>;
+  /** resolved question words, so a word costs its typo search once per dataset version */
+  resolved: Map<string, { stems: string[]; corrected: boolean }>;
   providerAliases: ProviderAlias[];
 }
 
@@ -183,6 +187,7 @@ function contentStems(text: string): string[] {
 
 class Builder {
   readonly surface = new Map<string, string>();
+  readonly wordStems = new Map<string, string>();
   readonly compounds = new Map<string, string[]>();
 
   add(weights: Map<string, number>, phrases: Phrase[] | undefined, text: string, weight: number, bigrams?: Bigrams): void {
@@ -191,6 +196,7 @@ class Builder {
     stems.forEach((s, i) => {
       if ((weights.get(s) ?? 0) < weight) weights.set(s, weight);
       if (!this.surface.has(s)) this.surface.set(s, ws[i] as string);
+      this.wordStems.set(ws[i] as string, s);
       const next = stems[i + 1];
       if (bigrams && next !== undefined) {
         const key = `${s} ${next}`;
@@ -247,10 +253,10 @@ export function buildAskIndex(snap: Snapshot): AskIndex {
   for (const [s, count] of df) idf.set(s, Math.log(1 + n / count));
 
   const byLength = new Map<number, string[]>();
-  for (const s of b.surface.keys()) {
-    const list = byLength.get(s.length) ?? [];
-    list.push(s);
-    byLength.set(s.length, list);
+  for (const w of b.wordStems.keys()) {
+    const list = byLength.get(w.length) ?? [];
+    list.push(w);
+    byLength.set(w.length, list);
   }
 
   const providerAliases: ProviderAlias[] = [];
@@ -270,8 +276,10 @@ export function buildAskIndex(snap: Snapshot): AskIndex {
     dimensions,
     idf,
     surface: b.surface,
+    wordStems: b.wordStems,
     byLength,
     compounds: b.compounds,
+    resolved: new Map(),
     providerAliases,
   };
 }
@@ -294,6 +302,19 @@ export function askIndex(snap: Snapshot): AskIndex {
  * "egres" -> "egress", "ingres" -> "ingress", "loadbalncer" -> "load balancer"). Unknown words stay as they are.
  */
 export function resolveWord(index: AskIndex, word: string): { stems: string[]; corrected: boolean } {
+  let r = index.resolved.get(word);
+  if (!r) {
+    r = resolveUncached(index, word);
+    // bounded: questions are free text, and a flood of unique garbage must not grow memory without end
+    if (index.resolved.size >= MAX_RESOLVED) index.resolved.clear();
+    index.resolved.set(word, r);
+  }
+  return r;
+}
+
+const MAX_RESOLVED = 20_000;
+
+function resolveUncached(index: AskIndex, word: string): { stems: string[]; corrected: boolean } {
   const s = stem(word);
   if (index.surface.has(s)) return { stems: [s], corrected: false };
   if (word.length >= 3 && word.endsWith('s') && index.surface.has(word.slice(0, -1))) {
@@ -303,22 +324,23 @@ export function resolveWord(index: AskIndex, word: string): { stems: string[]; c
   if (compound) return { stems: compound, corrected: false };
   const budget = typoBudget(word.length);
   if (budget > 0) {
+    // typos are measured on words as written ("ingres" -> "ingress"), then mapped to the word's stem
     let best: string | undefined;
     let bestDistance = budget + 1;
-    for (let len = s.length - budget; len <= s.length + budget; len++) {
+    const rarity = (w: string) => index.idf.get(index.wordStems.get(w) ?? '') ?? Number.POSITIVE_INFINITY;
+    for (let len = word.length - budget; len <= word.length + budget; len++) {
       for (const candidate of index.byLength.get(len) ?? []) {
         if (candidate.length < 4) continue;
-        const d = editDistance(s, candidate, Math.min(budget, bestDistance));
-        if (
-          d < bestDistance ||
-          (d === bestDistance && best !== undefined && (index.idf.get(candidate) ?? 0) < (index.idf.get(best) ?? 0))
-        ) {
+        const d = editDistance(word, candidate, Math.min(budget, bestDistance));
+        // on a tie, the more common word is the likelier intent
+        if (d < bestDistance || (d === bestDistance && best !== undefined && rarity(candidate) < rarity(best))) {
           best = candidate;
           bestDistance = d;
         }
       }
     }
-    if (best !== undefined && bestDistance <= budget) return { stems: [best], corrected: true };
+    const bestStem = best === undefined ? undefined : index.wordStems.get(best);
+    if (bestStem !== undefined && bestDistance <= budget) return { stems: [bestStem], corrected: true };
     for (const [joined, parts] of index.compounds) {
       if (Math.abs(joined.length - s.length) <= budget && editDistance(s, joined, budget) <= budget) {
         return { stems: parts, corrected: true };
