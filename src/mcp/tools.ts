@@ -92,12 +92,21 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
         "The comparison matrix of a topic: per dimension the upstream Kubernetes baseline, each provider's facts, whether they differ, and the divergence.",
       inputSchema: {
         topic,
-        providers: z.array(provider).max(3).optional().describe('the providers to compare (default: all three)'),
+        providers: z
+          .union([z.array(provider).max(3), z.string().max(300)])
+          .optional()
+          .describe('the providers to compare, as a list or comma-separated (default: all three)'),
       },
       outputSchema: CompareSchema.shape,
       annotations: readOnly,
     },
-    async ({ topic, providers }) => toolResult(log, 'compare', () => compare(kb, topic, providers?.join(',')), compareText),
+    async ({ topic, providers }) =>
+      toolResult(
+        log,
+        'compare',
+        () => compare(kb, topic, Array.isArray(providers) ? providers.join(',') : providers),
+        compareText,
+      ),
   );
 
   server.registerTool(

@@ -59,6 +59,11 @@ describe('MCP /mcp', () => {
     expect(result.text).not.toContain('azure');
   });
 
+  it('compare also takes the providers comma-separated, as REST does', async () => {
+    const result = await call('compare', { topic: 'dns', providers: 'gke,aws' });
+    expect(result.structuredContent).toEqual(await rest('/v1/compare?topic=dns&providers=aws,gcp'));
+  });
+
   it('compare with an unknown topic is a tool error naming the topic and the valid ones', async () => {
     const result = await call('compare', { topic: 'nope' });
     expect(result.isError).toBe(true);
