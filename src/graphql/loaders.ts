@@ -13,7 +13,16 @@ import {
 import { requireProvider } from '../kb/catalog.js';
 import { getFactsByIds } from '../kb/facts.js';
 import type { Kb } from '../kb/snapshot.js';
-import type { CellNode, CompareNode, DiffItemNode, DiffNode, RowNode, SearchHitNode } from './nodes.js';
+import {
+  type CellNode,
+  type CompareNode,
+  type DiffItemNode,
+  type DiffNode,
+  factNode,
+  factNodes,
+  type RowNode,
+  type SearchHitNode,
+} from './nodes.js';
 
 /**
  * Every field that leads from one object to another resolves here, through Mercurius loaders: the resolvers
@@ -71,7 +80,7 @@ function factsOf<T, P>(kb: Kb, key: (obj: T) => string, providers: (q: Query<T, 
         group.providers,
       );
       group.at.forEach((at, i) => {
-        answers[at] = facts[i] as Fact[];
+        answers[at] = factNodes(facts[i] as Fact[]);
       });
     }
     return answers;
@@ -155,7 +164,7 @@ export function createLoaders(kb: Kb) {
       dimension: dimensions((h: SearchHitNode) => (h.dimension === null ? '' : `${h.topic}/${h.dimension}`)),
       fact: byKey(
         (h: SearchHitNode) => (h.kind === 'fact' ? h.id : ''),
-        (ids) => getFactsByIds(kb, ids),
+        (ids) => getFactsByIds(kb, ids).map((f) => f && factNode(f)),
       ),
     },
   } satisfies Record<string, Record<string, Loader>>;

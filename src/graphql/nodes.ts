@@ -1,4 +1,4 @@
-import type { Compare, Diff, SearchHit } from '../domain/api.js';
+import type { Compare, Diff, Fact, SearchHit } from '../domain/api.js';
 import type { ProviderSlug } from '../domain/seed.js';
 
 /**
@@ -79,3 +79,21 @@ export function diffNode(d: Diff): DiffNode {
 export function searchHitNode({ fact: _fact, ...hit }: SearchHit): SearchHitNode {
   return hit;
 }
+
+const factNodeCache = new WeakMap<Fact, Fact>();
+
+/**
+ * Mercurius keys each loader call by serializing the parent object, and a fact serializes whole (its
+ * details run to a paragraph) once for every linked field asked of it. A fact node reads as its fact
+ * (the fact is its prototype) but serializes as its id; one node per fact of a snapshot.
+ */
+export function factNode(fact: Fact): Fact {
+  let node = factNodeCache.get(fact);
+  if (!node) {
+    node = Object.create(fact, { toJSON: { value: () => fact.id } }) as Fact;
+    factNodeCache.set(fact, node);
+  }
+  return node;
+}
+
+export const factNodes = (facts: readonly Fact[]): Fact[] => facts.map(factNode);

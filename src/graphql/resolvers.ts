@@ -7,7 +7,7 @@ import { BadInputError } from '../kb/errors.js';
 import { encodeCursor, getFact, listFacts } from '../kb/facts.js';
 import { search } from '../kb/search.js';
 import type { Kb } from '../kb/snapshot.js';
-import { compareNode, diffNode, searchHitNode } from './nodes.js';
+import { compareNode, diffNode, factNode, searchHitNode } from './nodes.js';
 
 interface FactFilterInput {
   provider?: string | null;
@@ -64,14 +64,14 @@ export function createResolvers(kb: Kb): IResolvers {
               cursor: orUndefined(args.after),
             }),
         );
-        const edges = page.items.map((node) => ({ cursor: encodeCursor(node.id), node }));
+        const edges = page.items.map((fact) => ({ cursor: encodeCursor(fact.id), node: factNode(fact) }));
         return {
           edges,
           pageInfo: { hasNextPage: page.next !== null, endCursor: edges.at(-1)?.cursor ?? null },
           totalCount: page.total,
         };
       },
-      fact: (_root, { id }: { id: string }) => getFact(kb, id),
+      fact: (_root, { id }: { id: string }) => factNode(getFact(kb, id)),
       compare: (_root, args: { topic: string; providers?: string[] | null }) =>
         compareNode(compare(kb, args.topic, args.providers?.join(','))),
       diff: (_root, args: { from: string; to: string; topic?: string | null }) =>
