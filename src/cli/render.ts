@@ -100,10 +100,11 @@ export function plainText(html: string): string {
 
 export function renderSearch(r: SearchResult, width: number): string {
   const notes = new Footnotes();
+  // a fact shows its value (the snippet of a fact mostly repeats it, cut short); topics and dimensions their snippet
   const rows = r.items.map((h, n) => [
     String(n + 1),
     h.id,
-    `${h.fact ? `${h.fact.value}${notes.marks(h.fact)}` : `${h.kind}: ${h.title}`}\n${plainText(h.snippet)}`,
+    h.fact ? `${h.fact.value}${notes.marks(h.fact)}` : `${h.kind}: ${h.title}\n${plainText(h.snippet)}`,
   ]);
   const head = `${r.items.length} result${r.items.length === 1 ? '' : 's'} for "${r.query}"`;
   return section(head, table(['#', 'ID', 'MATCH'], rows, width), notes.render(width));
