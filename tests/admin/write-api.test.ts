@@ -58,7 +58,7 @@ describe('authentication of the write API', () => {
   });
 
   it('answers 401 with WWW-Authenticate: Bearer without a token, with a wrong one, or another scheme', async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       {},
       { authorization: 'Bearer wrong-token-wrong-token' },
       { authorization: `Bearer ${TOKEN}x` },
