@@ -1,0 +1,306 @@
+// `npm run bench [-- --smoke] [-- --scale 1,10,100]`: the service against a bare Fastify serving its own bytes.
+// See bench/README.md for what is measured and how to read it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { writeScaledSeed } from './scale.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    scale: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const SMOKE = args.smoke;
+const CONNECTIONS = Number(args.connections);
+/** Seconds per target in total, split over ROUNDS alternating rounds. */
+const SECONDS = Number(args.duration ?? (SMOKE ? 2 : 10));
+const ROUNDS = SMOKE ? 1 : 2;
+const WARMUP = SMOKE ? 0.5 : 2;
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+function freePort(): number {
+  return 20000 + Math.floor(Math.random() * 20000);
+}
+
+async function waitFor(url: string, child: ChildProcess, output: () => string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}):\n${output()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function start(args: string[], env: Record<string, string>): Proc & { port: number } {
+  const port = freePort();
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args, ...(args[0]?.endsWith('ceiling.ts') ? [String(port)] : [])], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  return { child, port, url: `http://127.0.0.1:${port}`, output: () => out };
+}
+
+/** Starts the real server on a fresh database; the time to /ready is the cold start (migrate, seed, listen). */
+async function startService(seedDir: string): Promise<Proc & { coldStartMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cloudiff-bench-'));
+  const t0 = performance.now();
+  const proc = start(['src/server.ts'], {
+    DB_PATH: join(dir, 'bench.sqlite'),
+    SEED_DIR: seedDir,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '0',
+  });
+  await waitFor(`${proc.url}/ready`, proc.child, proc.output);
+  return { ...proc, coldStartMs: Math.round(performance.now() - t0) };
+}
+
+function rssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Target {
+  name: string;
+  proc: Proc;
+  requests: autocannon.Request[];
+}
+
+interface Totals {
+  requests: number;
+  seconds: number;
+  p50: number[];
+  p99: number[];
+  errors: number;
+  non2xx: number;
+  rss: number;
+}
+
+function cannon(url: string, requests: autocannon.Request[], seconds: number): Promise<autocannon.Result> {
+  return new Promise((done, fail) => {
+    autocannon({ url, connections: CONNECTIONS, duration: seconds, requests }, (err, result) => (err ? fail(err) : done(result)));
+  });
+}
+
+async function measure(targets: Target[]): Promise<Map<string, Totals>> {
+  const totals = new Map<string, Totals>();
+  for (const t of targets) {
+    totals.set(t.name, { requests: 0, seconds: 0, p50: [], p99: [], errors: 0, non2xx: 0, rss: 0 });
+    if (WARMUP > 0) await cannon(t.proc.url, t.requests, WARMUP);
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of targets) {
+      const tot = totals.get(t.name) as Totals;
+      let peak = 0;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, rssMb(t.proc.child.pid));
+      }, 250);
+      const r = await cannon(t.proc.url, t.requests, SECONDS / ROUNDS);
+      clearInterval(sampler);
+      tot.requests += r.requests.total;
+      tot.seconds += r.duration;
+      tot.p50.push(r.latency.p50);
+      tot.p99.push(r.latency.p99);
+      tot.errors += r.errors + r.timeouts;
+      tot.non2xx += r.non2xx;
+      tot.rss = Math.max(tot.rss, peak, rssMb(t.proc.child.pid));
+    }
+  }
+  return totals;
+}
+
+const SEARCHES = [
+  'pod range exhaustion',
+  'ndots',
+  'standard sku load balancer',
+  'workload identity',
+  'private endpoint dns',
+  'ipsec vpn tunnel bandwidth',
+  'security groups for pods',
+  'snat port exhaustion',
+  'max pods per node',
+  'coredns',
+  'internal load balancer annotation',
+  'container native load balancing',
+  'kubenet retirement',
+  'ebs volume availability zone',
+  'ssh to nodes',
+  'gateway api',
+];
+const QUESTIONS = [
+  'how does pod IP allocation differ on GKE',
+  'what LB does AKS create for a Service of type LoadBalancer',
+  'how many pods per node on EKS',
+  'which DNS server do pods use on AKS vs GKE',
+  'how do pods get cloud credentials on EKS',
+  'can I change the CNI after creating an AKS cluster',
+  'how to connect AWS and GCP with a VPN',
+  'what storage class is default on GKE',
+  'how do I reach the API server privately on EKS',
+  'egress static IP on AKS',
+];
+const GRAPHQL_COMPARE = `query Compare($topic: String!) {
+  compare(topic: $topic) { differs dimension { slug title } divergence { severity summary }
+    cells { provider { slug } facts { id value variant default sources { url title } } } }
+}`;
+
+/** Search and ask answers are computed afresh (`Cache-Control: no-cache`): their figures are real work. */
+const fresh = { 'cache-control': 'no-cache' };
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(rows[0] ?? []), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join('\n');
+}
+
+async function mainRun(): Promise<void> {
+  const service = await startService(join(ROOT, 'seed'));
+  const procs: Proc[] = [service];
+  try {
+    const comparePath = '/v1/compare?topic=load-balancing';
+    const body = await (await fetch(`${service.url}${comparePath}`)).text();
+    const bodyFile = join(mkdtempSync(join(tmpdir(), 'cloudiff-ceiling-')), 'body.json');
+    writeFileSync(bodyFile, body);
+    const ceiling = start(['bench/ceiling.ts', bodyFile], {});
+    procs.push(ceiling);
+    await waitFor(`${ceiling.url}${comparePath}`, ceiling.child, ceiling.output);
+    if ((await (await fetch(`${ceiling.url}${comparePath}`)).text()) !== body) throw new Error('ceiling body differs');
+
+    const hasAsk = (await fetch(`${service.url}/v1/ask?q=dns`)).status === 200;
+    const hasGraphql = (await fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status === 200;
+    const targets: Target[] = [
+      { name: 'ceiling (bare Fastify, same bytes)', proc: ceiling, requests: [{ method: 'GET', path: comparePath }] },
+      { name: 'REST compare', proc: service, requests: [{ method: 'GET', path: comparePath }] },
+      { name: 'REST facts page (50)', proc: service, requests: [{ method: 'GET', path: '/v1/facts?limit=50&provider=gcp' }] },
+      {
+        name: 'REST search (uncached)',
+        proc: service,
+        requests: SEARCHES.map((q) => ({ method: 'GET' as const, path: `/v1/search?q=${encodeURIComponent(q)}`, headers: fresh })),
+      },
+    ];
+    if (hasAsk) {
+      targets.push({
+        name: 'REST ask (uncached)',
+        proc: service,
+        requests: QUESTIONS.map((q) => ({ method: 'GET' as const, path: `/v1/ask?q=${encodeURIComponent(q)}`, headers: fresh })),
+      });
+    }
+    if (hasGraphql) {
+      targets.push({
+        name: 'GraphQL compare',
+        proc: service,
+        requests: [
+          {
+            method: 'POST',
+            path: '/graphql',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: GRAPHQL_COMPARE, variables: { topic: 'load-balancing' } }),
+          },
+        ],
+      });
+    }
+    const totals = await measure(targets);
+    const rps = (name: string) => {
+      const t = totals.get(name);
+      return t && t.seconds > 0 ? t.requests / t.seconds : 0;
+    };
+    const ceilingRps = rps(targets[0]?.name ?? '');
+    const restRps = rps('REST compare');
+    const rows = [['target', 'req/s', 'p50 ms', 'p99 ms', 'x ceiling', 'errors', 'non-2xx', 'RSS MB']];
+    const results: Record<string, unknown>[] = [];
+    for (const t of targets) {
+      const tot = totals.get(t.name) as Totals;
+      const r = rps(t.name);
+      const p50 = Math.max(...tot.p50);
+      const p99 = Math.max(...tot.p99);
+      rows.push([t.name, r.toFixed(0), String(p50), String(p99), (r / ceilingRps).toFixed(2), String(tot.errors), String(tot.non2xx), String(tot.rss)]);
+      results.push({ target: t.name, rps: Math.round(r), p50_ms: p50, p99_ms: p99, ratio_to_ceiling: Number((r / ceilingRps).toFixed(3)), errors: tot.errors, non2xx: tot.non2xx, rss_mb: tot.rss });
+    }
+    const graphqlRatio = hasGraphql ? rps('GraphQL compare') / restRps : null;
+    const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+    console.log(`\nCloudiff benchmark — ${new Date().toISOString()} — ${machine}`);
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s per target in ${ROUNDS} alternating rounds after a ${WARMUP} s warm-up${SMOKE ? ' (SMOKE RUN: figures are not meaningful)' : ''}\n`);
+    console.log(table(rows));
+    console.log(`\ncold start (fresh database: migrate, seed, listen): ${service.coldStartMs} ms`);
+    if (graphqlRatio !== null) console.log(`GraphQL compare / REST compare: ${graphqlRatio.toFixed(2)}`);
+    if (!SMOKE) {
+      writeFileSync(
+        join(ROOT, 'bench/results.json'),
+        `${JSON.stringify({ at: new Date().toISOString(), machine, connections: CONNECTIONS, seconds_per_target: SECONDS, cold_start_ms: service.coldStartMs, graphql_to_rest: graphqlRatio, results }, null, 2)}\n`,
+      );
+      console.log('wrote bench/results.json');
+    }
+  } finally {
+    for (const p of procs) p.child.kill('SIGTERM');
+  }
+}
+
+/** Cost growth with the seed's size: cold start, search and ask latency at 1x, 10x, 100x. */
+async function scaleRun(factors: number[]): Promise<void> {
+  const rows = [['scale', 'facts', 'cold start ms', 'search req/s', 'search p99 ms', 'ask req/s', 'ask p99 ms', 'RSS MB']];
+  for (const factor of factors) {
+    const dir = mkdtempSync(join(tmpdir(), `cloudiff-seed-x${factor}-`));
+    writeScaledSeed(join(ROOT, 'seed'), dir, factor);
+    const service = await startService(dir);
+    try {
+      const facts = ((await (await fetch(`${service.url}/v1/dataset`)).json()) as { counts: { facts: number } }).counts.facts;
+      const hasAsk = (await fetch(`${service.url}/v1/ask?q=dns`)).status === 200;
+      const targets: Target[] = [
+        { name: 'search', proc: service, requests: SEARCHES.map((q) => ({ method: 'GET' as const, path: `/v1/search?q=${encodeURIComponent(q)}`, headers: fresh })) },
+      ];
+      if (hasAsk) {
+        targets.push({ name: 'ask', proc: service, requests: QUESTIONS.map((q) => ({ method: 'GET' as const, path: `/v1/ask?q=${encodeURIComponent(q)}`, headers: fresh })) });
+      }
+      const totals = await measure(targets);
+      const s = totals.get('search') as Totals;
+      const a = totals.get('ask');
+      rows.push([
+        `${factor}x`,
+        String(facts),
+        String(service.coldStartMs),
+        (s.requests / s.seconds).toFixed(0),
+        String(Math.max(...s.p99)),
+        a ? (a.requests / a.seconds).toFixed(0) : '-',
+        a ? String(Math.max(...a.p99)) : '-',
+        String(Math.max(s.rss, a?.rss ?? 0)),
+      ]);
+      if (s.errors + s.non2xx + (a ? a.errors + a.non2xx : 0) > 0) console.warn(`errors at ${factor}x`);
+    } finally {
+      service.child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`\n${table(rows)}`);
+}
+
+if (args.scale) await scaleRun(args.scale.split(',').map(Number));
+else await mainRun();
