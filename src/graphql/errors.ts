@@ -18,6 +18,7 @@ export const CODES = {
   validation: 'GRAPHQL_VALIDATION_FAILED',
   badInput: 'BAD_USER_INPUT',
   badRequest: 'BAD_REQUEST',
+  rateLimited: 'RATE_LIMITED',
   notFound: 'NOT_FOUND',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -52,7 +53,7 @@ function requestError(err: WithStatus): GraphQLFormattedError {
     if (err.message.startsWith('Variable "$')) return formatted(err, err.message, { code: CODES.badInput });
     return formatted(err, err.message, { code: CODES.validation });
   }
-  return formatted(err, err.message, { code: CODES.badRequest });
+  return formatted(err, err.message, { code: err.statusCode === 429 ? CODES.rateLimited : CODES.badRequest });
 }
 
 /** A kb error that states its own code and 4xx status (the write API's ConflictError and its kind). */

@@ -112,6 +112,19 @@ describe('POST /graphql guards', () => {
     });
   });
 
+  it('answers 429 RATE_LIMITED past the per-client rate limit, as REST does', async () => {
+    const limited = await fixtureApp({ RATE_LIMIT_PER_MINUTE: '2' });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await gql(limited, '{ providers { slug } }')).status);
+      const last = await gql(limited, '{ providers { slug } }');
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(last.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED' });
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('never answers 5xx to whatever a client sends as a query', async () => {
     const fragments = [
       '{',
