@@ -34,6 +34,8 @@ const PHRASE_BONUS = 0.75;
 const BIGRAM_BONUS = 0.5;
 /** How much a match on the topic's own names (title, aliases) counts beside its best dimension's match. */
 const TOPIC_OWN_WEIGHT = 0.5;
+const SECOND_WEIGHT = 0.25;
+const FTS_TOPIC_WEIGHT = 1;
 /** Below this score nothing matched: one content word of ordinary specificity scores about 4. */
 const MIN_SCORE = 2;
 
@@ -48,6 +50,8 @@ export interface Question {
   bigrams: string[];
   /** words for full-text search: the surface form of corrected words, the rest as typed */
   ftsWords: string[];
+  /** adjacent words as phrases, so bm25 rewards "service account" over "service" and "account" apart */
+  ftsPhrases: string[];
 }
 
 /** Providers named in the question (in the order named) and the words left once their names are taken out. */
@@ -106,6 +110,7 @@ export function readQuestion(index: AskIndex, q: string): Question {
     phraseSet: new Set(sequence),
     bigrams: [...new Set(bigrams)],
     ftsWords: [...new Set(ftsWords.flatMap((w) => w.split(' ')))],
+    ftsPhrases: [...new Set(ftsWords.slice(1).map((w, i) => `${ftsWords[i]} ${w}`))],
   };
 }
 
@@ -159,7 +164,7 @@ interface FtsRow {
 const statements = new WeakMap<Kb, Database.Statement>();
 
 /** bm25 over facts and dimensions, any of the words: the full text sees what the vocabulary does not (details). */
-function ftsScores(kb: Kb, ftsWords: string[]): { topics: Map<string, number>; dims: Map<string, number> } {
+function ftsScores(kb: Kb, ftsWords: string[], ftsPhrases: string[]): { topics: Map<string, number>; dims: Map<string, number> } {
   const topics = new Map<string, number>();
   const dims = new Map<string, number>();
   if (ftsWords.length === 0) return { topics, dims };
@@ -171,7 +176,9 @@ function ftsScores(kb: Kb, ftsWords: string[]): { topics: Map<string, number>; d
     );
     statements.set(kb, stmt);
   }
-  const rows = stmt.all({ match: ftsQuery(ftsWords, 'any', false) }) as FtsRow[];
+  const phrases = ftsPhrases.map((p) => `"${p}"`);
+  const match = [ftsQuery(ftsWords, 'any', false), ...phrases].join(' OR ');
+  const rows = stmt.all({ match }) as FtsRow[];
   const best = rows[0] ? -rows[0].rank : 0;
   if (best <= 0) return { topics, dims };
   for (const r of rows) {
@@ -195,7 +202,7 @@ export interface Ranked {
 
 /** Exported for the eval's diagnostics (tests/eval). */
 export function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
-  const fts = ftsScores(kb, question.ftsWords);
+  const fts = ftsScores(kb, question.ftsWords, question.ftsPhrases);
   const topicScore = new Map<string, number>();
   const topicOwn = new Map<string, number>();
   for (const t of index.topics) topicOwn.set(t.topic.slug, lexicalScore(t, question, index.idf));
@@ -217,8 +224,8 @@ export function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
     const score =
       TOPIC_OWN_WEIGHT * (topicOwn.get(doc.topic.slug) ?? 0) +
       (scores[0] ?? 0) +
-      0.25 * (scores[1] ?? 0) +
-      FTS_WEIGHT * (fts.topics.get(doc.topic.slug) ?? 0);
+      SECOND_WEIGHT * (scores[1] ?? 0) +
+      FTS_TOPIC_WEIGHT * (fts.topics.get(doc.topic.slug) ?? 0);
     topicScore.set(doc.topic.slug, score);
     best = Math.max(best, score);
     return { doc, score };
