@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, type OperationDefinitionNode, parse } from 'graphql';
 import mercurius, { type Loader, type MercuriusLoaders } from 'mercurius';
+import { VersionedCache, wantsFresh } from '../http/response-cache.js';
 import type { Kb } from '../kb/snapshot.js';
 import { formatErrors } from './errors.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -51,6 +52,38 @@ const requestValidator: FastifySchemaCompiler<JsonSchema> =
     return { value: data };
   };
 
+interface GraphqlRequestBody {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+/** The cache key of a GraphQL request: the query, its variables and operation, whichever method carried them. */
+function requestKey(method: string, url: string, body: unknown): string | undefined {
+  if (method === 'GET') return url;
+  const b = body as GraphqlRequestBody | undefined;
+  if (typeof b?.query !== 'string') return undefined;
+  return JSON.stringify([b.query, b.variables ?? null, b.operationName ?? null]);
+}
+
+/** Whether the operation a request runs is a query (only queries are cached; mutations never are). */
+function isQuery(query: string, operationName: unknown): boolean {
+  try {
+    const ops = parse(query, { maxTokens: MAX_QUERY_TOKENS }).definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+    );
+    const op =
+      typeof operationName === 'string'
+        ? ops.find((o) => o.name?.value === operationName)
+        : ops.length === 1
+          ? ops[0]
+          : undefined;
+    return op?.operation === 'query';
+  } catch {
+    return false;
+  }
+}
+
 /** Mercurius looks loaders up once; these look them up per batch, so `app.graphqlLoaders` can be spied on. */
 function lateBound(loaders: Loaders): MercuriusLoaders {
   const out: MercuriusLoaders = {};
@@ -79,6 +112,31 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
     scope.setSerializerCompiler(() => (data) => JSON.stringify(data));
     scope.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, hide: true };
+    });
+
+    // Answers are computed once per dataset version and request, like REST reads: a portal asking the same
+    // matrix again costs a map lookup. Only error-free query answers are kept.
+    const cache = new VersionedCache();
+    const pending = new WeakMap<object, { version: string; key: string; query: string; operationName: unknown }>();
+    scope.addHook('preHandler', async (request, reply) => {
+      if (request.routeOptions.url !== '/graphql') return;
+      const key = requestKey(request.method, request.url, request.body);
+      if (key === undefined) return;
+      const version = kb.version();
+      const source = (request.method === 'GET' ? request.query : request.body) as GraphqlRequestBody;
+      pending.set(request, { version, key, query: String(source.query ?? ''), operationName: source.operationName });
+      const hit = wantsFresh(request.headers['cache-control']) ? undefined : cache.get(version, key);
+      if (hit) return reply.type(hit.contentType).send(hit.body);
+    });
+    scope.addHook('onSend', async (request, reply, payload) => {
+      const entry = pending.get(request);
+      if (!entry || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+      if (payload.includes('"errors":') || !isQuery(entry.query, entry.operationName)) return payload;
+      cache.set(entry.version, entry.key, {
+        body: payload,
+        contentType: String(reply.getHeader('content-type') ?? 'application/json'),
+      });
+      return payload;
     });
 
     await scope.register(mercurius, {

@@ -1,4 +1,4 @@
-import type { Compare, Diff, Fact, SearchHit } from '../domain/api.js';
+import type { Compare, CompareRow, Diff, Fact, SearchHit } from '../domain/api.js';
 import type { ProviderSlug } from '../domain/seed.js';
 
 /**
@@ -54,6 +54,15 @@ export function compareNode(c: Compare): CompareNode {
     rows: c.rows.map((r) => ({ key: `${c.topic.slug}/${r.dimension.slug}`, providers: c.providers, differs: r.differs })),
     dataset: c.dataset,
   };
+}
+
+/** Ask's rows are compare rows whose cells come in the asked order; the dimension key is read off a fact. */
+export function askRowNodes(rows: CompareRow[]): RowNode[] {
+  return rows.flatMap((r) => {
+    const providers = Object.keys(r.cells) as ProviderSlug[];
+    const fact = providers.map((p) => r.cells[p]?.[0]).find((f) => f !== undefined);
+    return fact ? [{ key: `${fact.topic}/${fact.dimension}`, providers, differs: r.differs }] : [];
+  });
 }
 
 export function diffNode(d: Diff): DiffNode {

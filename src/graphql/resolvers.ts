@@ -1,5 +1,6 @@
 import type { IResolvers } from 'mercurius';
 import type { Provider, TopicSummary } from '../domain/api.js';
+import { ask } from '../kb/ask.js';
 import { getTopic, listProviders, listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { datasetInfo } from '../kb/dataset.js';
@@ -7,7 +8,7 @@ import { BadInputError } from '../kb/errors.js';
 import { encodeCursor, getFact, listFacts } from '../kb/facts.js';
 import { search } from '../kb/search.js';
 import type { Kb } from '../kb/snapshot.js';
-import { compareNode, diffNode, factNode, searchHitNode } from './nodes.js';
+import { askRowNodes, compareNode, diffNode, factNode, searchHitNode } from './nodes.js';
 
 interface FactFilterInput {
   provider?: string | null;
@@ -86,6 +87,19 @@ export function createResolvers(kb: Kb): IResolvers {
           }),
         );
         return { ...result, items: result.items.map(searchHitNode) };
+      },
+      ask: (_root, { q }: { q: string }) => {
+        const answer = ask(kb, q);
+        const topics = new Map(listTopics(kb).map((t) => [t.slug, t]));
+        const pick = (list: { slug: string }[]) => list.flatMap((t) => topics.get(t.slug) ?? []);
+        const providers = new Map(listProviders(kb).map((p) => [p.slug, p]));
+        return {
+          ...answer,
+          providers: answer.providers.flatMap((p) => providers.get(p) ?? []),
+          topics: pick(answer.topics),
+          suggestions: pick(answer.suggestions),
+          matches: askRowNodes(answer.matches),
+        };
       },
       dataset: () => {
         const d = datasetInfo(kb);

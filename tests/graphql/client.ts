@@ -10,7 +10,17 @@ export interface GqlAnswer {
 }
 
 /** POSTs a GraphQL request the way a client does and answers the status and parsed body. */
-export async function gql(app: FastifyInstance, query: string, variables?: Record<string, unknown>): Promise<GqlAnswer> {
-  const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query, ...(variables ? { variables } : {}) } });
+export async function gql(
+  app: FastifyInstance,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GqlAnswer> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers,
+    payload: { query, ...(variables ? { variables } : {}) },
+  });
   return { status: res.statusCode, body: res.json(), headers: res.headers };
 }

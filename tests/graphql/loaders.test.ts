@@ -68,8 +68,22 @@ describe('GraphQL loaders', () => {
     await gql(app, query);
     expect(received(dimensions).map((b) => b.map((q) => q.obj.slug))).toEqual([['dns']]);
 
-    await gql(app, query);
+    // a fresh answer (the response cache bypassed) runs the loaders again: their cache lives one request
+    await gql(app, query, undefined, { 'cache-control': 'no-cache' });
     expect(dimensions).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers a repeated query from the response cache of the dataset version, without running resolvers', async () => {
+    const dimensions = vi.spyOn(app.graphqlLoaders.Topic, 'dimensions');
+    const query = '{ topic(slug: "load-balancing") { dimensions { slug title } } }';
+    const first = await gql(app, query);
+    const second = await gql(app, query);
+    expect(second).toEqual(first);
+    expect(dimensions).toHaveBeenCalledTimes(1);
+    // an answer with errors is never kept
+    const bad = '{ topic(slug: "nope") { slug } }';
+    await gql(app, bad);
+    expect((await gql(app, bad)).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('fails only the fields that passed a bad argument to a batched field', async () => {
