@@ -141,7 +141,7 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
 
     await scope.register(mercurius, {
       schema: SCHEMA,
-      resolvers: createResolvers(kb),
+      resolvers: createResolvers(kb, app.adminCheck),
       loaders: lateBound(loaders),
       graphiql: true,
       // compile a query to JavaScript from its second run; loaders cache per request (Mercurius' default)

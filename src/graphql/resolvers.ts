@@ -1,5 +1,7 @@
-import type { IResolvers } from 'mercurius';
+import type { IResolvers, MercuriusContext } from 'mercurius';
+import type { WriteResult } from '../domain/admin.js';
 import type { Provider, TopicSummary } from '../domain/api.js';
+import { createFact, deleteFact, updateFact } from '../kb/admin.js';
 import { ask } from '../kb/ask.js';
 import { getTopic, listProviders, listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
@@ -34,8 +36,21 @@ function withArgumentNames<T>(names: Record<string, string>, run: () => T): T {
 const orUndefined = <T>(v: T | null | undefined): T | undefined => v ?? undefined;
 
 /** Root fields call one kb function each; every nested object is a loader's job (loaders.ts). */
-export function createResolvers(kb: Kb): IResolvers {
+export function createResolvers(kb: Kb, adminCheck: (authorization: string | undefined) => string): IResolvers {
+  /** The actor of a mutation: the same bearer check as the REST write routes (throws UNAUTHENTICATED/FORBIDDEN). */
+  const actorOf = (context: MercuriusContext) => adminCheck(context.reply.request.headers.authorization);
+  /** A null input field is an absent one, as an omitted JSON field is in REST. */
+  const present = (input: Record<string, unknown>) => Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+  const written = (w: WriteResult) => ({ ...w, fact: factNode(w.fact) });
   return {
+    Mutation: {
+      createFact: (_root, { input }: { input: Record<string, unknown> }, context: MercuriusContext) =>
+        written(createFact(kb, present(input), { actor: actorOf(context) })),
+      updateFact: (_root, args: { id: string; ifMatch: string; patch: Record<string, unknown> }, context: MercuriusContext) =>
+        written(updateFact(kb, args.id, present(args.patch), { actor: actorOf(context), ifMatch: args.ifMatch })),
+      deleteFact: (_root, args: { id: string; ifMatch: string }, context: MercuriusContext) =>
+        deleteFact(kb, args.id, { actor: actorOf(context), ifMatch: args.ifMatch }),
+    },
     Query: {
       providers: () => listProviders(kb),
       topics: () => listTopics(kb),

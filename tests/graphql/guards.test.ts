@@ -204,13 +204,13 @@ describe('GET /graphql', () => {
 });
 
 describe('GraphQL schema', () => {
-  it('keeps introspection on, with no mutations yet', async () => {
+  it('keeps introspection on, with the write mutations', async () => {
     const { body } = await gql(
       app,
       '{ __schema { queryType { name } mutationType { name } } __type(name: "Fact") { fields { name } } }',
     );
     expect(body.data).toEqual({
-      __schema: { queryType: { name: 'Query' }, mutationType: null },
+      __schema: { queryType: { name: 'Query' }, mutationType: { name: 'Mutation' } },
       __type: {
         fields: [
           'id',
