@@ -51,11 +51,15 @@ async function waitFor(url: string, child: ChildProcess, output: () => string, t
 function start(args: string[], env: Record<string, string>): Proc & { port: number } {
   const port = freePort();
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args, ...(args[0]?.endsWith('ceiling.ts') ? [String(port)] : [])], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...args, ...(args[0]?.endsWith('ceiling.ts') ? [String(port)] : [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (d) => {
     out += d;
   });
@@ -196,7 +200,14 @@ async function mainRun(): Promise<void> {
     if ((await (await fetch(`${ceiling.url}${comparePath}`)).text()) !== body) throw new Error('ceiling body differs');
 
     const hasAsk = (await fetch(`${service.url}/v1/ask?q=dns`)).status === 200;
-    const hasGraphql = (await fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status === 200;
+    const hasGraphql =
+      (
+        await fetch(`${service.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ __typename }"}',
+        })
+      ).status === 200;
     const targets: Target[] = [
       { name: 'ceiling (bare Fastify, same bytes)', proc: ceiling, requests: [{ method: 'GET', path: comparePath }] },
       { name: 'REST compare', proc: service, requests: [{ method: 'GET', path: comparePath }] },
@@ -204,7 +215,11 @@ async function mainRun(): Promise<void> {
       {
         name: 'REST search (uncached)',
         proc: service,
-        requests: SEARCHES.map((q) => ({ method: 'GET' as const, path: `/v1/search?q=${encodeURIComponent(q)}`, headers: fresh })),
+        requests: SEARCHES.map((q) => ({
+          method: 'GET' as const,
+          path: `/v1/search?q=${encodeURIComponent(q)}`,
+          headers: fresh,
+        })),
       },
     ];
     if (hasAsk) {
@@ -242,13 +257,33 @@ async function mainRun(): Promise<void> {
       const r = rps(t.name);
       const p50 = Math.max(...tot.p50);
       const p99 = Math.max(...tot.p99);
-      rows.push([t.name, r.toFixed(0), String(p50), String(p99), (r / ceilingRps).toFixed(2), String(tot.errors), String(tot.non2xx), String(tot.rss)]);
-      results.push({ target: t.name, rps: Math.round(r), p50_ms: p50, p99_ms: p99, ratio_to_ceiling: Number((r / ceilingRps).toFixed(3)), errors: tot.errors, non2xx: tot.non2xx, rss_mb: tot.rss });
+      rows.push([
+        t.name,
+        r.toFixed(0),
+        String(p50),
+        String(p99),
+        (r / ceilingRps).toFixed(2),
+        String(tot.errors),
+        String(tot.non2xx),
+        String(tot.rss),
+      ]);
+      results.push({
+        target: t.name,
+        rps: Math.round(r),
+        p50_ms: p50,
+        p99_ms: p99,
+        ratio_to_ceiling: Number((r / ceilingRps).toFixed(3)),
+        errors: tot.errors,
+        non2xx: tot.non2xx,
+        rss_mb: tot.rss,
+      });
     }
     const graphqlRatio = hasGraphql ? rps('GraphQL compare') / restRps : null;
     const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     console.log(`\nCloudiff benchmark — ${new Date().toISOString()} — ${machine}`);
-    console.log(`${CONNECTIONS} connections, ${SECONDS} s per target in ${ROUNDS} alternating rounds after a ${WARMUP} s warm-up${SMOKE ? ' (SMOKE RUN: figures are not meaningful)' : ''}\n`);
+    console.log(
+      `${CONNECTIONS} connections, ${SECONDS} s per target in ${ROUNDS} alternating rounds after a ${WARMUP} s warm-up${SMOKE ? ' (SMOKE RUN: figures are not meaningful)' : ''}\n`,
+    );
     console.log(table(rows));
     console.log(`\ncold start (fresh database: migrate, seed, listen): ${service.coldStartMs} ms`);
     if (graphqlRatio !== null) console.log(`GraphQL compare / REST compare: ${graphqlRatio.toFixed(2)}`);
@@ -275,10 +310,26 @@ async function scaleRun(factors: number[]): Promise<void> {
       const facts = ((await (await fetch(`${service.url}/v1/dataset`)).json()) as { counts: { facts: number } }).counts.facts;
       const hasAsk = (await fetch(`${service.url}/v1/ask?q=dns`)).status === 200;
       const targets: Target[] = [
-        { name: 'search', proc: service, requests: SEARCHES.map((q) => ({ method: 'GET' as const, path: `/v1/search?q=${encodeURIComponent(q)}`, headers: fresh })) },
+        {
+          name: 'search',
+          proc: service,
+          requests: SEARCHES.map((q) => ({
+            method: 'GET' as const,
+            path: `/v1/search?q=${encodeURIComponent(q)}`,
+            headers: fresh,
+          })),
+        },
       ];
       if (hasAsk) {
-        targets.push({ name: 'ask', proc: service, requests: QUESTIONS.map((q) => ({ method: 'GET' as const, path: `/v1/ask?q=${encodeURIComponent(q)}`, headers: fresh })) });
+        targets.push({
+          name: 'ask',
+          proc: service,
+          requests: QUESTIONS.map((q) => ({
+            method: 'GET' as const,
+            path: `/v1/ask?q=${encodeURIComponent(q)}`,
+            headers: fresh,
+          })),
+        });
       }
       const totals = await measure(targets);
       const s = totals.get('search') as Totals;

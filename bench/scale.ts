@@ -22,7 +22,10 @@ export function writeScaledSeed(seedDir: string, outDir: string, factor: number)
         dimensions: topic.dimensions.map((d) => ({
           ...d,
           facts: Object.fromEntries(
-            Object.entries(d.facts).map(([p, cell]) => [p, cell.map((f) => ({ ...f, value: `${f.value} [${k}]`, details: `${f.details} Copy ${k}.` }))]),
+            Object.entries(d.facts).map(([p, cell]) => [
+              p,
+              cell.map((f) => ({ ...f, value: `${f.value} [${k}]`, details: `${f.details} Copy ${k}.` })),
+            ]),
           ) as SeedTopic['dimensions'][number]['facts'],
         })),
       };

@@ -12,7 +12,9 @@ import { REAL_SEED } from '../helpers/app.js';
 const seed = readSeed(REAL_SEED);
 const facts = seed.topics.flatMap((t) =>
   t.dimensions.flatMap((d) =>
-    PROVIDER_SLUGS.flatMap((p) => d.facts[p].map((f) => ({ ...f, id: factId(p, t.slug, d.slug, f.variant), topic: t.slug, provider: p }))),
+    PROVIDER_SLUGS.flatMap((p) =>
+      d.facts[p].map((f) => ({ ...f, id: factId(p, t.slug, d.slug, f.variant), topic: t.slug, provider: p })),
+    ),
   ),
 );
 const ids = new Set(facts.map((f) => f.id));
@@ -30,9 +32,18 @@ const OFFICIAL_HOSTS = [
   'azure.github.io',
   'aws.github.io',
 ];
-const OFFICIAL_GITHUB_ORGS = ['aws', 'awslabs', 'aws-samples', 'azure', 'kubernetes', 'kubernetes-sigs', 'googlecloudplatform', 'microsoftdocs'];
+const OFFICIAL_GITHUB_ORGS = [
+  'aws',
+  'awslabs',
+  'aws-samples',
+  'azure',
+  'kubernetes',
+  'kubernetes-sigs',
+  'googlecloudplatform',
+  'microsoftdocs',
+];
 
-export function isOfficial(url: string): boolean {
+function isOfficial(url: string): boolean {
   const u = new URL(url);
   const host = u.hostname.toLowerCase();
   if (host === 'github.com' || host === 'www.github.com' || host === 'raw.githubusercontent.com') {
@@ -78,7 +89,11 @@ describe('the knowledge base', () => {
 
   it('cites at least one official source in every fact, and 95% or more of all sources are official', () => {
     const sources = facts.flatMap((f) => f.sources);
-    for (const f of facts) expect(f.sources.some((s) => isOfficial(s.url)), `${f.id} cites an official page`).toBe(true);
+    for (const f of facts)
+      expect(
+        f.sources.some((s) => isOfficial(s.url)),
+        `${f.id} cites an official page`,
+      ).toBe(true);
     expect(sources.filter((s) => isOfficial(s.url)).length / sources.length).toBeGreaterThanOrEqual(0.95);
   });
 
