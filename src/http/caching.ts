@@ -2,12 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kb } from '../kb/snapshot.js';
-
-interface Entry {
-  etag: string;
-  body: string;
-  contentType: string;
-}
+import { VersionedCache, wantsFresh } from './response-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,8 +20,6 @@ declare module 'fastify' {
 
 /** Cache-Control of every read: clients and proxies may reuse a response for a minute, then revalidate. */
 export const CACHE_CONTROL = 'public, max-age=60, must-revalidate';
-const MAX_ENTRIES = 5000;
-const MAX_BYTES = 64 * 1024 * 1024;
 
 /** The ETag of a response: the dataset version plus a hash of the request (path and query). */
 export function etagFor(version: string, url: string): string {
@@ -41,33 +34,22 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 
 /**
  * The knowledge base only changes with its version, so a read's answer is computed once per version and URL:
- * the ETag check and the cached bytes both come before any route work. Entries of an old version are dropped
- * as soon as a new version is seen. The cache is bounded in entries and bytes (LRU by insertion order).
+ * the ETag check and the cached bytes both come before any route work (see VersionedCache).
  */
 async function caching(app: FastifyInstance, opts: { kb: Kb }) {
   const { kb } = opts;
-  let cacheVersion = '';
-  let bytes = 0;
-  const cache = new Map<string, Entry>();
-
-  function reset(version: string) {
-    cache.clear();
-    bytes = 0;
-    cacheVersion = version;
-  }
+  const cache = new VersionedCache();
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method !== 'GET' || !request.routeOptions.config.cacheable) return;
     const version = kb.version();
-    if (version !== cacheVersion) reset(version);
     request.datasetVersion = version;
     request.cacheKey = request.url;
-    const hit = cache.get(request.url);
+    const hit = cache.get(version, request.url);
     const etag = hit?.etag ?? request.routeOptions.config.etag?.(request) ?? etagFor(version, request.url);
     reply.header('etag', etag).header('cache-control', CACHE_CONTROL);
     if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-    // `Cache-Control: no-cache` asks the origin to answer afresh; the benchmark uses it to measure real work
-    if (hit && !/no-cache/.test(request.headers['cache-control'] ?? '')) return reply.type(hit.contentType).send(hit.body);
+    if (hit && !wantsFresh(request.headers['cache-control'])) return reply.type(hit.contentType).send(hit.body);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -76,20 +58,16 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
       if (key !== undefined && reply.statusCode >= 400) reply.removeHeader('etag').header('cache-control', 'no-store');
       return payload;
     }
-    if (request.datasetVersion !== cacheVersion || cache.has(key)) return payload;
-    const etag = reply.getHeader('etag') as string;
-    cache.set(key, { etag, body: payload, contentType: String(reply.getHeader('content-type') ?? 'application/json') });
-    bytes += payload.length;
-    while (cache.size > MAX_ENTRIES || bytes > MAX_BYTES) {
-      const oldest = cache.keys().next().value as string;
-      bytes -= cache.get(oldest)?.body.length ?? 0;
-      cache.delete(oldest);
-    }
+    cache.set(request.datasetVersion ?? '', key, {
+      etag: reply.getHeader('etag') as string,
+      body: payload,
+      contentType: String(reply.getHeader('content-type') ?? 'application/json'),
+    });
     return payload;
   });
 
   app.decorate('responseCache', {
-    clear: () => reset(''),
+    clear: () => cache.reset(),
     size: () => cache.size,
   });
 }
