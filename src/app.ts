@@ -12,6 +12,7 @@ import openapi from './http/openapi.js';
 import rateLimit from './http/rate-limit.js';
 import adminRoutes from './http/routes/admin.js';
 import askRoutes from './http/routes/ask.js';
+import calculatorRoutes from './http/routes/calculators.js';
 import catalogRoutes from './http/routes/catalog.js';
 import compareRoutes from './http/routes/compare.js';
 import datasetRoutes from './http/routes/dataset.js';
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       await v1.register(compareRoutes, { kb });
       await v1.register(searchRoutes, { kb });
       await v1.register(askRoutes, { kb });
+      await v1.register(calculatorRoutes, { kb });
       await v1.register(datasetRoutes, { kb });
       await v1.register(adminRoutes, { kb });
     },

@@ -45,6 +45,7 @@ async function openapi(app: FastifyInstance) {
         { name: 'facts', description: 'Cited facts' },
         { name: 'compare', description: 'Comparison matrices and migration diffs' },
         { name: 'search', description: 'Full-text search and questions' },
+        { name: 'calculators', description: "Capacity planning from the facts' rules" },
         { name: 'dataset', description: 'Dataset metadata and export' },
         { name: 'admin', description: 'Writes (enabled by ADMIN_TOKEN)' },
         { name: 'probes', description: 'Health and readiness' },
