@@ -1,5 +1,6 @@
 import type { Compare, CompareRow, Diff, Fact, SearchResult, TopicSummary } from '../domain/api.js';
 import type { Ask } from '../domain/ask.js';
+import type { IpCapacity } from '../domain/calculators.js';
 
 /**
  * The text half of each tool result: compact, line-oriented renderings an agent (or a person reading a
@@ -105,4 +106,15 @@ export function askText(a: Ask): string {
     ...rows,
     `Citations:\n${a.citations.map((c) => `- ${c.title}: ${c.url}`).join('\n')}`,
   ].join('\n\n');
+}
+
+export function ipCapacityText(c: IpCapacity): string {
+  return [
+    `# IP capacity: ${c.provider} ${c.mode} — ${c.max_nodes} nodes, ${c.max_pods_total} pods (limited by ${c.limiting_factor})`,
+    c.explanation,
+    'Assumptions:',
+    ...c.assumptions.map((a) => `- ${a}`),
+    `Facts: ${c.facts.join(', ') || '(none in this dataset)'}`,
+    ...c.citations.map((s) => `- ${s.title} — ${s.url}`),
+  ].join('\n');
 }

@@ -5,14 +5,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { CompareSchema, DiffSchema, FactSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
 import { AskSchema } from '../domain/ask.js';
+import { IpCapacitySchema } from '../domain/calculators.js';
 import { ask } from '../kb/ask.js';
+import { ipCapacity } from '../kb/calculators.js';
 import { listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { BadInputError, NotFoundError } from '../kb/errors.js';
 import { getFact } from '../kb/facts.js';
 import { MAX_SEARCH_LIMIT, search } from '../kb/search.js';
 import type { Kb } from '../kb/snapshot.js';
-import { askText, compareText, diffText, factText, searchText, topicsText } from './text.js';
+import { askText, compareText, diffText, factText, ipCapacityText, searchText, topicsText } from './text.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -167,6 +169,48 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
         () => ({ items: listTopics(kb) }),
         (v) => topicsText(v.items),
       ),
+  );
+
+  // numbers may come as JSON numbers or strings; the kb parses strings so its errors name the parameter
+  const count = (description: string) =>
+    z
+      .union([z.number(), z.string().max(100)])
+      .optional()
+      .describe(description);
+  const cidr = (description: string) => z.string().max(100).optional().describe(description);
+  server.registerTool(
+    'ip_capacity',
+    {
+      title: 'IP capacity calculator',
+      description:
+        'How many nodes and pods fit in a pod range or subnet on GKE, AKS or EKS, from the per-node address rules the facts state: the limit, what limits it, the arithmetic, the assumptions and the cited facts. Parameters a mode does not use are refused.',
+      inputSchema: {
+        provider,
+        mode: z
+          .string()
+          .max(100)
+          .optional()
+          .describe(
+            'gcp: vpc-native; azure: overlay (default), pod-subnet, pod-subnet-static, node-subnet, kubenet; aws: secondary-ip (default), prefix-delegation',
+          ),
+        pod_cidr: cidr('the Pod range / pod CIDR, e.g. 10.0.0.0/14 (gcp, azure overlay and kubenet)'),
+        pod_range_prefix: count('the Pod range size as a prefix length instead of pod_cidr, e.g. 14'),
+        node_subnet: cidr('the subnet nodes take their IPs from (required for azure node-subnet)'),
+        pod_subnet: cidr('azure pod-subnet modes: the pod subnet'),
+        subnet: cidr('aws: the VPC subnet nodes and pods share, e.g. 10.0.0.0/19'),
+        max_pods: count('max pods per node (default per provider and mode)'),
+        enis: count('aws secondary-ip: ENIs of the instance type, e.g. 3 for m5.large'),
+        ips_per_eni: count('aws secondary-ip: IPv4 addresses per ENI, e.g. 10 for m5.large'),
+      },
+      outputSchema: IpCapacitySchema.shape,
+      annotations: readOnly,
+    },
+    async (args) => {
+      const query = Object.fromEntries(
+        Object.entries(args).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+      ) as Parameters<typeof ipCapacity>[1];
+      return toolResult(log, 'ip_capacity', () => ipCapacity(kb, query), ipCapacityText);
+    },
   );
 
   return server;

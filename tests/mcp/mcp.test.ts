@@ -35,9 +35,17 @@ async function rest(path: string): Promise<unknown> {
 }
 
 describe('MCP /mcp', () => {
-  it('lists the six tools with input and output schemas', async () => {
+  it('lists the seven tools with input and output schemas', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['ask', 'compare', 'diff', 'get_fact', 'list_topics', 'search_facts']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'ask',
+      'compare',
+      'diff',
+      'get_fact',
+      'ip_capacity',
+      'list_topics',
+      'search_facts',
+    ]);
     const compare = tools.find((t) => t.name === 'compare');
     expect(compare?.inputSchema.required).toEqual(['topic']);
     expect(Object.keys(compare?.inputSchema.properties ?? {})).toEqual(['topic', 'providers']);
