@@ -6,6 +6,9 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
+COPY scripts ./scripts
+COPY src ./src
+RUN node scripts/build.mjs
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -16,7 +19,8 @@ ENV NODE_ENV=production \
     SEED_DIR=/app/seed \
     LOG_LEVEL=info
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
+COPY package.json ./
+COPY --from=deps /app/dist ./dist
 COPY src ./src
 COPY migrations ./migrations
 COPY seed ./seed
@@ -24,5 +28,5 @@ COPY bin ./bin
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
-# tsx runs the TypeScript sources directly (no build step); the database is created and seeded on start
-CMD ["node", "--import", "tsx", "src/server.ts"]
+# plain JavaScript compiled by esbuild (npm run build); the database is created and seeded on start
+CMD ["node", "--enable-source-maps", "dist/server.js"]

@@ -1,0 +1,31 @@
+// `npm run build` (and before `npm start`): compiles src/ to dist/ with esbuild, file by file, keeping the
+// layout (modules find migrations/ and package.json at the same relative depth as in src/). Production runs
+// plain JavaScript: no TypeScript loader in the server process, a faster start and a smaller footprint.
+import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+const src = join(root, 'src');
+const out = join(root, 'dist');
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+const files = walk(src);
+rmSync(out, { recursive: true, force: true });
+await build({
+  entryPoints: files.filter((f) => f.endsWith('.ts')),
+  outdir: out,
+  outbase: src,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+// files read at run time next to their module (the GraphQL SDL)
+for (const f of files.filter((f) => !f.endsWith('.ts'))) copyFileSync(f, join(out, relative(src, f)));
