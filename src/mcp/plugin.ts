@@ -1,8 +1,16 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errorBody } from '../http/errors.js';
 import type { Kb } from '../kb/snapshot.js';
-import { createMcpServer } from './tools.js';
+
+/**
+ * The MCP SDK is loaded on the first /mcp request, not at boot: most deployments never see an agent, and
+ * the SDK is a tenth of the server's start-up time and memory.
+ */
+let sdk: Promise<[typeof import('./tools.js'), typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js')]> | undefined;
+const loadSdk = () => {
+  sdk ??= Promise.all([import('./tools.js'), import('@modelcontextprotocol/sdk/server/streamableHttp.js')]);
+  return sdk;
+};
 
 /**
  * MCP over streamable HTTP at /mcp, stateless: every POST gets its own server and transport, so replicas
@@ -12,6 +20,7 @@ import { createMcpServer } from './tools.js';
  */
 async function mcp(app: FastifyInstance, { kb }: { kb: Kb }) {
   app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
+    const [{ createMcpServer }, { StreamableHTTPServerTransport }] = await loadSdk();
     const server = createMcpServer(kb, request.log);
     // JSON responses rather than an SSE stream: every tool answers at once, and plain JSON passes every proxy
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
