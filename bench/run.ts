@@ -6,6 +6,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { serverArgs } from '../scripts/server-command.mjs';
 import { writeScaledSeed } from './scale.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -69,7 +70,7 @@ function start(args: string[], env: Record<string, string>): Proc & { port: numb
 async function startService(seedDir: string): Promise<Proc & { coldStartMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'cloudiff-bench-'));
   const t0 = performance.now();
-  const proc = start(['dist/server.js'], {
+  const proc = start(serverArgs(), {
     DB_PATH: join(dir, 'bench.sqlite'),
     SEED_DIR: seedDir,
     LOG_LEVEL: 'warn',

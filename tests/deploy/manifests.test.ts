@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { serverArgs } from '../../scripts/server-command.mjs';
 import { fixtureApp } from '../helpers/app.js';
 
 /** No cluster or Docker engine here: these check that the manifests agree with the service they run. */
@@ -55,5 +56,8 @@ describe('deploy/k8s/cloudiff.yaml', () => {
     const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
     expect(env.DB_PATH?.startsWith('/data/')).toBe(true);
     expect(dockerfile).toContain('DB_PATH=/data/cloudiff.sqlite');
+    // the image starts the server exactly as `npm start` does
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    expect(cmd).toEqual(['node', ...serverArgs()]);
   });
 });

@@ -1,0 +1,2 @@
+/** The words of package.json's scripts.start after `node`. */
+export function serverArgs(): string[];
