@@ -133,7 +133,7 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
       if (!entry || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
       if (payload.includes('"errors":') || !isQuery(entry.query, entry.operationName)) return payload;
       cache.set(entry.version, entry.key, {
-        body: payload,
+        body: Buffer.from(payload),
         contentType: String(reply.getHeader('content-type') ?? 'application/json'),
       });
       return payload;

@@ -60,7 +60,7 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
     }
     cache.set(request.datasetVersion ?? '', key, {
       etag: reply.getHeader('etag') as string,
-      body: payload,
+      body: Buffer.from(payload),
       contentType: String(reply.getHeader('content-type') ?? 'application/json'),
     });
     return payload;

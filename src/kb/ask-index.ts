@@ -162,6 +162,13 @@ export interface AskIndex {
   byLength: Map<number, string[]>;
   /** a compound written as one word ("loadbalancer", "nodepool") -> its parts' stems */
   compounds: Map<string, string[]>;
+  /**
+   * stem -> the dimensions whose own words (weights, phrases, bigrams) hold it: ranking scores only the
+   * dimensions sharing a word with the question (a dimension sharing none scores 0 on its own words)
+   */
+  postings: Map<string, DimensionDoc[]>;
+  /** the dimensions of each topic, in seed order */
+  dimensionsByTopic: Map<string, DimensionDoc[]>;
   /** resolved question words, so a word costs its typo search once per dataset version */
   resolved: Map<string, { stems: string[]; corrected: boolean }>;
   providerAliases: ProviderAlias[];
@@ -252,6 +259,22 @@ export function buildAskIndex(snap: Snapshot): AskIndex {
   const idf = new Map<string, number>();
   for (const [s, count] of df) idf.set(s, Math.log(1 + n / count));
 
+  const postings = new Map<string, DimensionDoc[]>();
+  const dimensionsByTopic = new Map<string, DimensionDoc[]>();
+  for (const d of dimensions) {
+    const own = new Set(d.weights.keys());
+    for (const p of d.phrases) for (const st of p.stems) own.add(st);
+    for (const pair of d.bigrams.keys()) for (const st of pair.split(' ')) own.add(st);
+    for (const st of own) {
+      const list = postings.get(st) ?? [];
+      list.push(d);
+      postings.set(st, list);
+    }
+    const list = dimensionsByTopic.get(d.topic.slug) ?? [];
+    list.push(d);
+    dimensionsByTopic.set(d.topic.slug, list);
+  }
+
   const byLength = new Map<number, string[]>();
   for (const w of b.wordStems.keys()) {
     const list = byLength.get(w.length) ?? [];
@@ -279,6 +302,8 @@ export function buildAskIndex(snap: Snapshot): AskIndex {
     wordStems: b.wordStems,
     byLength,
     compounds: b.compounds,
+    postings,
+    dimensionsByTopic,
     resolved: new Map(),
     providerAliases,
   };

@@ -207,7 +207,15 @@ export function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
   const topicOwn = new Map<string, number>();
   for (const t of index.topics) topicOwn.set(t.topic.slug, lexicalScore(t, question, index.idf));
 
-  const dims = index.dimensions.map((doc) => {
+  // only dimensions sharing a word with the question, or found by full text, can score on their own
+  const candidates = new Set<DimensionDoc>();
+  for (const st of question.phraseSet) for (const d of index.postings.get(st) ?? []) candidates.add(d);
+  for (const key of fts.dims.keys()) {
+    const [topic, slug] = key.split('/');
+    const d = index.dimensionsByTopic.get(topic ?? '')?.find((x) => x.dim.slug === slug);
+    if (d) candidates.add(d);
+  }
+  const dims = [...candidates].map((doc) => {
     const own = lexicalScore(doc, question, index.idf);
     const score = own + FTS_WEIGHT * (fts.dims.get(doc.dim.key) ?? 0);
     return { doc, own, score };
@@ -223,14 +231,21 @@ export function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
     const scores = (perTopic.get(doc.topic.slug) ?? []).sort((a, b) => b - a);
     const score =
       TOPIC_OWN_WEIGHT * (topicOwn.get(doc.topic.slug) ?? 0) +
-      (scores[0] ?? 0) +
-      SECOND_WEIGHT * (scores[1] ?? 0) +
+      Math.max(0, scores[0] ?? 0) +
+      SECOND_WEIGHT * Math.max(0, scores[1] ?? 0) +
       FTS_TOPIC_WEIGHT * (fts.topics.get(doc.topic.slug) ?? 0);
     topicScore.set(doc.topic.slug, score);
     best = Math.max(best, score);
     return { doc, score };
   });
-  topics.sort((a, b) => b.score - a.score || index.topics.indexOf(a.doc) - index.topics.indexOf(b.doc));
+  const position = new Map(index.topics.map((t, i) => [t, i]));
+  topics.sort((a, b) => b.score - a.score || (position.get(a.doc) ?? 0) - (position.get(b.doc) ?? 0));
+  // the other dimensions of the best topics score 0 on their own words but still rank by their topic's lift
+  for (const t of topics.slice(0, MAX_TOPICS)) {
+    for (const doc of index.dimensionsByTopic.get(t.doc.topic.slug) ?? []) {
+      if (!candidates.has(doc)) dims.push({ doc, own: 0, score: 0 });
+    }
+  }
   // a dimension ranks by its own words, lifted by how well its topic matches as a whole
   const ranked = dims
     .map((d) => ({ doc: d.doc, score: d.score + 0.5 * (topicOwn.get(d.doc.topic.slug) ?? 0) }))

@@ -24,6 +24,15 @@ export class SearchIndexWriter {
     this.remove = sqlite.prepare('DELETE FROM search_index WHERE kind = ? AND ref = ?');
   }
 
+  /** Adds a row; for a table known not to hold it (the seed loader empties the index first). */
+  add(entry: IndexEntry): void {
+    this.insert.run(entry);
+  }
+
+  /**
+   * Replaces the row of an entry. Finding it scans the table (kind and ref are UNINDEXED columns), which is
+   * fine for the write API's one fact at a time and never done by the seed loader.
+   */
   put(entry: IndexEntry): void {
     this.remove.run(entry.kind, entry.ref);
     this.insert.run(entry);

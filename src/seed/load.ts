@@ -81,7 +81,7 @@ export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { versi
 
     seed.topics.forEach((topic, ti) => {
       insTopic.run(topic.slug, topic.title, topic.summary, JSON.stringify(topic.aliases), ti);
-      index.put({
+      index.add({
         kind: 'topic',
         ref: topic.slug,
         provider: null,
@@ -99,7 +99,7 @@ export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { versi
           const [from, to] = direction.split('->');
           insNote.run(key, from, to, note);
         }
-        index.put({
+        index.add({
           kind: 'dimension',
           ref: key,
           provider: null,
@@ -134,7 +134,7 @@ export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { versi
             });
             const p = providers.get(provider);
             if (!p) throw new Error(`providers.yaml does not define ${provider}`);
-            index.put(
+            index.add(
               factIndexEntry(
                 {
                   id,
