@@ -12,7 +12,7 @@ import {
   type WriteResult,
 } from '../domain/admin.js';
 import type { Fact } from '../domain/api.js';
-import { factId, type ProviderSlug, variantSlug } from '../domain/seed.js';
+import { factId, variantSlug } from '../domain/seed.js';
 import { formatPath } from '../seed/read.js';
 import {
   BadInputError,
@@ -23,7 +23,7 @@ import {
   PreconditionRequiredError,
 } from './errors.js';
 import { factIndexEntry, SearchIndexWriter } from './search-index.js';
-import type { Kb } from './snapshot.js';
+import { factFromRow, type Kb } from './snapshot.js';
 
 /**
  * The write API of the knowledge base, for every interface (REST today, GraphQL mutations later). Each write
@@ -63,20 +63,7 @@ function readFact(sqlite: Database.Database, id: string): Fact | undefined {
     url: string;
     title: string;
   }[];
-  return {
-    id: r.id as string,
-    provider: r.provider as ProviderSlug,
-    topic: r.topic as string,
-    dimension: (r.dimension_key as string).slice((r.topic as string).length + 1),
-    ...(r.variant ? { variant: r.variant as string } : {}),
-    default: r.is_default === 1,
-    value: r.value as string,
-    details: r.details as string,
-    sources: sources.map((s) => ({ url: s.url, title: s.title })),
-    verified: r.verified as string,
-    confidence: r.confidence as Fact['confidence'],
-    tags: JSON.parse(String(r.tags)) as string[],
-  };
+  return factFromRow(r, sources);
 }
 
 function lastRevisionId(sqlite: Database.Database, id: string): number {

@@ -63,6 +63,19 @@ const STEP2 = [
  * Stems are only compared with each other, never shown.
  */
 export function stem(word: string): string {
+  let cached = stems.get(word);
+  if (cached === undefined) {
+    cached = computeStem(word);
+    // the vocabulary is a few thousand words, repeated across every fact: remember them (bounded)
+    if (stems.size < MAX_STEM_CACHE) stems.set(word, cached);
+  }
+  return cached;
+}
+
+const MAX_STEM_CACHE = 200_000;
+const stems = new Map<string, string>();
+
+function computeStem(word: string): string {
   let w = word;
   // short plurals, mostly acronyms: "ips" -> "ip", "enis" -> "eni", "pods" -> "pod" ("dns" -> "dn" too, harmlessly)
   if (w.length <= 4) return w.length >= 3 && w.endsWith('s') && !/(ss|us)$/.test(w) ? w.slice(0, -1) : w;
@@ -219,6 +232,18 @@ class Builder {
 }
 
 export function buildAskIndex(snap: Snapshot): AskIndex {
+  const steps = buildSteps(snap);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The build, one topic per step: `warmAskIndex` runs it in slices between requests, so a large dataset's
+ * index (seconds at 100x) never holds the event loop; `buildAskIndex` runs it in one go.
+ */
+function* buildSteps(snap: Snapshot): Generator<void, AskIndex, void> {
   const b = new Builder();
   const topics: TopicDoc[] = [];
   const dimensions: DimensionDoc[] = [];
@@ -247,6 +272,7 @@ export function buildAskIndex(snap: Snapshot): AskIndex {
       for (const k of dim.keywords) b.add(dw, dp, k, WEIGHT.keyword, db);
       dimensions.push({ dim, topic, order: order++, weights: dw, phrases: dp, bigrams: db });
     }
+    yield;
   }
 
   const df = new Map<string, number>();
@@ -310,6 +336,27 @@ export function buildAskIndex(snap: Snapshot): AskIndex {
 }
 
 const cache = new WeakMap<object, AskIndex>();
+
+/**
+ * Builds the index of the snapshot's version in slices of about `sliceMs` of work, yielding to the event loop
+ * between them (the server starts it once it listens). A question arriving meanwhile builds it at once.
+ */
+export async function warmAskIndex(snap: Snapshot, sliceMs = 10): Promise<void> {
+  const steps = buildSteps(snap);
+  let started = performance.now();
+  for (;;) {
+    if (cache.get(snap)?.version === snap.version) return;
+    const step = steps.next();
+    if (step.done) {
+      if (cache.get(snap)?.version !== snap.version) cache.set(snap, step.value);
+      return;
+    }
+    if (performance.now() - started > sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      started = performance.now();
+    }
+  }
+}
 
 /** The index of the snapshot's dataset version, built on first use and kept while that version is served. */
 export function askIndex(snap: Snapshot): AskIndex {

@@ -34,12 +34,30 @@ export interface DimensionRecord extends Dimension {
 
 const EMPTY_VERSION = 'empty';
 
-interface Row {
+export interface Row {
   [k: string]: unknown;
 }
 
 function json<T>(text: unknown): T {
   return JSON.parse(String(text)) as T;
+}
+
+/** A row of the `facts` table as the API's Fact: the one mapping, shared by the snapshot, the writes and export. */
+export function factFromRow(r: Row, sources: Fact['sources']): Fact {
+  return {
+    id: r.id as string,
+    provider: r.provider as ProviderSlug,
+    topic: r.topic as string,
+    dimension: (r.dimension_key as string).slice((r.topic as string).length + 1),
+    ...(r.variant ? { variant: r.variant as string } : {}),
+    default: r.is_default === 1,
+    value: r.value as string,
+    details: r.details as string,
+    sources,
+    verified: r.verified as string,
+    confidence: r.confidence as Fact['confidence'],
+    tags: json<string[]>(r.tags),
+  };
 }
 
 export function readSnapshot(db: Db): Snapshot {
@@ -119,20 +137,7 @@ export function readSnapshot(db: Db): Snapshot {
     for (const r of sqlite
       .prepare('SELECT * FROM facts ORDER BY dimension_key, provider, is_default DESC, position, id')
       .all() as Row[]) {
-      const fact: Fact = {
-        id: r.id as string,
-        provider: r.provider as ProviderSlug,
-        topic: r.topic as string,
-        dimension: (r.dimension_key as string).slice((r.topic as string).length + 1),
-        ...(r.variant ? { variant: r.variant as string } : {}),
-        default: r.is_default === 1,
-        value: r.value as string,
-        details: r.details as string,
-        sources: sources.get(r.id as string) ?? [],
-        verified: r.verified as string,
-        confidence: r.confidence as Fact['confidence'],
-        tags: json<string[]>(r.tags),
-      };
+      const fact = factFromRow(r, sources.get(r.id as string) ?? []);
       facts.push(fact);
       dimensionByKey.get(r.dimension_key as string)?.cells[fact.provider].push(fact);
       const topic = topicBySlug.get(fact.topic);

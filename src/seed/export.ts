@@ -4,6 +4,7 @@ import { Document, isMap, isScalar, isSeq, type Node, parseDocument, Scalar, vis
 import { loadConfig } from '../config.js';
 import type { Db } from '../db/connection.js';
 import { openDb } from '../db/connection.js';
+import type { Fact } from '../domain/api.js';
 import {
   PROVIDER_SLUGS,
   type ProviderSlug,
@@ -13,6 +14,7 @@ import {
   type SeedTopic,
   SeedTopicSchema,
 } from '../domain/seed.js';
+import { factFromRow } from '../kb/snapshot.js';
 
 /**
  * `npm run export`: writes the database back to the seed files so admin edits are reviewed in git like any
@@ -115,20 +117,11 @@ function readState(db: Db): DbState {
       list.push({ url: r.url as string, title: r.title as string });
       sources.set(r.fact_id as string, list);
     }
-    const facts = new Map<string, (SeedFact & { isDefault: boolean })[]>();
+    const facts = new Map<string, Fact[]>();
     for (const r of sqlite.prepare('SELECT * FROM facts ORDER BY dimension_key, provider, position, id').all() as Row[]) {
       const key = cellKey(r.provider as string, r.dimension_key as string);
       const list = facts.get(key) ?? [];
-      list.push({
-        ...(r.variant ? { variant: r.variant as string } : {}),
-        isDefault: r.is_default === 1,
-        value: r.value as string,
-        details: r.details as string,
-        sources: sources.get(r.id as string) ?? [],
-        verified: r.verified as string,
-        confidence: r.confidence as SeedFact['confidence'],
-        tags: json<string[]>(r.tags),
-      });
+      list.push(factFromRow(r, sources.get(r.id as string) ?? []));
       facts.set(key, list);
     }
     // rowid keeps the seed's order of the migration notes

@@ -2,22 +2,9 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { auth, NEW_FACT, NEW_ID, TOKEN } from '../helpers/admin.js';
 import { fixtureApp, seededDb, testConfig } from '../helpers/app.js';
 
-const TOKEN = 'test-admin-token-0123456789';
-const auth = { authorization: `Bearer ${TOKEN}` };
-const CELL = { provider: 'gcp', topic: 'dns', dimension: 'cluster-dns-server' } as const;
-const NEW_FACT = {
-  ...CELL,
-  variant: 'CoreDNS add-on',
-  value: 'CoreDNS as an optional add-on',
-  details: 'A made-up variant for tests: GKE runs CoreDNS instead of kube-dns.',
-  sources: [{ url: 'https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns', title: 'Using kube-dns' }],
-  verified: '2026-11-20',
-  confidence: 'medium',
-  tags: ['add-on'],
-};
-const NEW_ID = 'gcp/dns/cluster-dns-server#coredns-add-on';
 const url = (id: string) => `/v1/facts/${encodeURIComponent(id)}`;
 
 function expectError(res: LightMyRequestResponse, status: number, message: RegExp) {

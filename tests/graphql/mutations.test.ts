@@ -1,23 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auth, NEW_FACT, NEW_ID, TOKEN } from '../helpers/admin.js';
 import { fixtureApp } from '../helpers/app.js';
 import { gql } from './client.js';
 
-const TOKEN = 'test-admin-token-0123456789';
-const auth = { authorization: `Bearer ${TOKEN}` };
-const NEW_FACT = {
-  provider: 'gcp',
-  topic: 'dns',
-  dimension: 'cluster-dns-server',
-  variant: 'CoreDNS add-on',
-  value: 'CoreDNS as an optional add-on',
-  details: 'A made-up variant for tests: GKE runs CoreDNS instead of kube-dns.',
-  sources: [{ url: 'https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns', title: 'Using kube-dns' }],
-  verified: '2026-11-20',
-  confidence: 'medium',
-  tags: ['add-on'],
-};
-const NEW_ID = 'gcp/dns/cluster-dns-server#coredns-add-on';
 const CREATE =
   'mutation($input: NewFactInput!) { createFact(input: $input) { etag version fact { id value default provider { slug } sources { url } } } }';
 const UPDATE =
