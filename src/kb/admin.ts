@@ -23,7 +23,7 @@ import {
   PreconditionRequiredError,
 } from './errors.js';
 import { factIndexEntry, SearchIndexWriter } from './search-index.js';
-import { factFromRow, type Kb } from './snapshot.js';
+import { factFromRow, json, type Kb } from './snapshot.js';
 
 /**
  * The write API of the knowledge base, for every interface (REST today, GraphQL mutations later). Each write
@@ -168,11 +168,11 @@ function indexFact(sqlite: Database.Database, fact: Fact): void {
   new SearchIndexWriter(sqlite).put(
     factIndexEntry(
       fact,
-      { title: dim.title as string, keywords: JSON.parse(String(dim.keywords)) as string[] },
+      { title: dim.title as string, keywords: json<string[]>(dim.keywords) },
       {
         name: p.name as string,
         kubernetesServiceShort: p.kubernetes_service_short as string,
-        aliases: JSON.parse(String(p.aliases)) as string[],
+        aliases: json<string[]>(p.aliases),
       },
     ),
   );
@@ -385,8 +385,8 @@ export function factHistory(kb: Kb, id: string): FactHistory {
     id,
     items: rows.map((r) => ({
       ...revisionOf(r),
-      before: r.before ? (JSON.parse(String(r.before)) as Fact) : null,
-      after: r.after ? (JSON.parse(String(r.after)) as Fact) : null,
+      before: r.before ? json<Fact>(r.before) : null,
+      after: r.after ? json<Fact>(r.after) : null,
     })),
   };
 }

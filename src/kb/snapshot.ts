@@ -38,7 +38,8 @@ export interface Row {
   [k: string]: unknown;
 }
 
-function json<T>(text: unknown): T {
+/** A JSON text column (aliases, keywords, tags, revision snapshots) as its value. */
+export function json<T>(text: unknown): T {
   return JSON.parse(String(text)) as T;
 }
 

@@ -14,7 +14,7 @@ import {
   type SeedTopic,
   SeedTopicSchema,
 } from '../domain/seed.js';
-import { factFromRow } from '../kb/snapshot.js';
+import { factFromRow, json } from '../kb/snapshot.js';
 
 /**
  * `npm run export`: writes the database back to the seed files so admin edits are reviewed in git like any
@@ -47,7 +47,6 @@ export interface ExportResult {
 }
 
 type Row = Record<string, unknown>;
-const json = <T>(v: unknown) => JSON.parse(String(v)) as T;
 
 /** A cell as the seed writes it: `default: true` only on the default of several facts, key order of the format. */
 export function canonicalCell(cell: readonly (SeedFact & { isDefault?: boolean })[]): SeedFact[] {
