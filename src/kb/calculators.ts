@@ -150,7 +150,7 @@ export function usableAddresses(provider: ProviderSlug, subnet: Range): number {
   return Math.max(0, subnet.size - SUBNET_RESERVED[provider]);
 }
 
-/** GKE: the smallest power-of-two block with at least 2 x max pods addresses (110 -> /24, 64 -> /25, 8 -> /28). */
+/** GKE: the smallest power-of-two block with at least 2 x max pods addresses (256 -> /23, 110 -> /24, 64 -> /25, 8 -> /28). */
 export function gkePodBlock(maxPods: number): { prefix: number; size: number } {
   const bits = Math.ceil(Math.log2(2 * maxPods));
   return { prefix: 32 - bits, size: 2 ** bits };
@@ -518,7 +518,7 @@ const MODES: { [P in ProviderSlug]: Record<(typeof CAPACITY_MODES)[P][number], M
     'vpc-native': {
       title: 'GKE VPC-native',
       params: ['pod_cidr', 'pod_range_prefix', 'node_subnet', 'max_pods'],
-      maxPods: { min: 8, max: 110, default: 110 },
+      maxPods: { min: 8, max: 256, default: 110 },
       facts: [
         'gcp/ip-allocation/per-node-pod-range',
         'gcp/ip-allocation/max-pods-per-node#gke-standard',

@@ -32,6 +32,9 @@ const calc = (provider: 'aws' | 'azure' | 'gcp', query: Omit<IpCapacityQuery, 'p
 describe('GKE VPC-native arithmetic', () => {
   it('reserves the smallest block with at least 2 x max pods addresses per node (the documented table)', () => {
     const table: [number, number][] = [
+      [256, 23],
+      [129, 23],
+      [128, 24],
       [110, 24],
       [65, 24],
       [64, 25],
@@ -183,8 +186,8 @@ describe('input checks', () => {
   });
 
   it('refuses max pods outside the provider and mode range', () => {
-    expect(badInput(() => calc('gcp', { pod_range_prefix: '14', max_pods: '111' })).message).toBe(
-      'max_pods: "111" is out of range; GKE VPC-native takes an integer from 8 to 110',
+    expect(badInput(() => calc('gcp', { pod_range_prefix: '14', max_pods: '257' })).message).toBe(
+      'max_pods: "257" is out of range; GKE VPC-native takes an integer from 8 to 256',
     );
     expect(badInput(() => calc('azure', { max_pods: '251' })).param).toBe('max_pods');
     expect(badInput(() => calc('azure', { max_pods: 'many' })).param).toBe('max_pods');
