@@ -40,6 +40,6 @@ describe('MCP tool ip_capacity', () => {
   it('answers a tool error naming the parameter for bad input', async () => {
     const result = await call({ provider: 'gke', pod_range_prefix: 14, max_pods: 500 });
     expect(result.isError).toBe(true);
-    expect(result.text).toBe('max_pods: "500" is out of range; GKE VPC-native takes an integer from 8 to 110');
+    expect(result.text).toBe('max_pods: "500" is out of range; GKE VPC-native takes an integer from 8 to 256');
   });
 });
