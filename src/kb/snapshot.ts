@@ -61,25 +61,36 @@ export function factFromRow(r: Row, sources: Fact['sources']): Fact {
   };
 }
 
+/** The providers table, in canonical order (the snapshot and `npm run export` read it alike). */
+export function readProviders(sqlite: Db['$client']): Provider[] {
+  return (sqlite.prepare('SELECT * FROM providers ORDER BY position').all() as Row[]).map((r) => ({
+    slug: r.slug as ProviderSlug,
+    name: r.name as string,
+    kubernetes_service: r.kubernetes_service as string,
+    kubernetes_service_short: r.kubernetes_service_short as string,
+    aliases: json<string[]>(r.aliases),
+  }));
+}
+
+/** Every fact's sources, in their order. */
+export function readSources(sqlite: Db['$client']): Map<string, Fact['sources']> {
+  const sources = new Map<string, Fact['sources']>();
+  for (const r of sqlite.prepare('SELECT fact_id, url, title FROM sources ORDER BY fact_id, position').all() as Row[]) {
+    const list = sources.get(r.fact_id as string) ?? [];
+    list.push({ url: r.url as string, title: r.title as string });
+    sources.set(r.fact_id as string, list);
+  }
+  return sources;
+}
+
 export function readSnapshot(db: Db): Snapshot {
   const sqlite = db.$client;
   const read = sqlite.transaction(() => {
     const ds = sqlite.prepare('SELECT version, seed_hash, built_at, revision FROM dataset WHERE id = 1').get() as Row | undefined;
-    const providers: Provider[] = (sqlite.prepare('SELECT * FROM providers ORDER BY position').all() as Row[]).map((r) => ({
-      slug: r.slug as ProviderSlug,
-      name: r.name as string,
-      kubernetes_service: r.kubernetes_service as string,
-      kubernetes_service_short: r.kubernetes_service_short as string,
-      aliases: json<string[]>(r.aliases),
-    }));
-    const sources = new Map<string, { url: string; title: string }[]>();
+    const providers = readProviders(sqlite);
+    const sources = readSources(sqlite);
     let sourceCount = 0;
-    for (const r of sqlite.prepare('SELECT fact_id, url, title FROM sources ORDER BY fact_id, position').all() as Row[]) {
-      const list = sources.get(r.fact_id as string) ?? [];
-      list.push({ url: r.url as string, title: r.title as string });
-      sources.set(r.fact_id as string, list);
-      sourceCount++;
-    }
+    for (const list of sources.values()) sourceCount += list.length;
     const notes = new Map<string, Divergence['migration']>();
     for (const r of sqlite
       .prepare('SELECT * FROM migration_notes ORDER BY dimension_key, from_provider, to_provider')

@@ -14,7 +14,7 @@ import {
   type SeedTopic,
   SeedTopicSchema,
 } from '../domain/seed.js';
-import { factFromRow, json } from '../kb/snapshot.js';
+import { factFromRow, json, readProviders, readSources } from '../kb/snapshot.js';
 
 /**
  * `npm run export`: writes the database back to the seed files so admin edits are reviewed in git like any
@@ -103,19 +103,8 @@ const cellKey = (provider: string, dimensionKey: string) => `${provider}|${dimen
 function readState(db: Db): DbState {
   const sqlite = db.$client;
   return sqlite.transaction(() => {
-    const providers = (sqlite.prepare('SELECT * FROM providers ORDER BY position').all() as Row[]).map((r) => ({
-      slug: r.slug as ProviderSlug,
-      name: r.name as string,
-      kubernetes_service: r.kubernetes_service as string,
-      kubernetes_service_short: r.kubernetes_service_short as string,
-      aliases: json<string[]>(r.aliases),
-    }));
-    const sources = new Map<string, { url: string; title: string }[]>();
-    for (const r of sqlite.prepare('SELECT fact_id, url, title FROM sources ORDER BY fact_id, position').all() as Row[]) {
-      const list = sources.get(r.fact_id as string) ?? [];
-      list.push({ url: r.url as string, title: r.title as string });
-      sources.set(r.fact_id as string, list);
-    }
+    const providers = readProviders(sqlite);
+    const sources = readSources(sqlite);
     const facts = new Map<string, Fact[]>();
     for (const r of sqlite.prepare('SELECT * FROM facts ORDER BY dimension_key, provider, position, id').all() as Row[]) {
       const key = cellKey(r.provider as string, r.dimension_key as string);
