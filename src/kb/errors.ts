@@ -29,31 +29,29 @@ export function listValues(values: readonly string[], max = 20): string {
  * Errors of the write API. `code` is what GraphQL and the CLI report; `statusCode` is the HTTP status the
  * REST error handler answers with (it keeps any 4xx `statusCode` of an error), so REST needs no mapping table.
  */
-export class ConflictError extends Error {
-  readonly code = 'CONFLICT';
-  readonly statusCode = 409;
+abstract class WriteError extends Error {
+  abstract readonly code: string;
+  abstract readonly statusCode: number;
   constructor(message: string) {
     super(message);
-    this.name = 'ConflictError';
+    this.name = new.target.name;
   }
+}
+
+/** The fact exists already, or the change would break a cell's rules. */
+export class ConflictError extends WriteError {
+  readonly code = 'CONFLICT';
+  readonly statusCode = 409;
 }
 
 /** The client's `If-Match` names a version of the fact that is no longer current (someone else wrote first). */
-export class PreconditionFailedError extends Error {
+export class PreconditionFailedError extends WriteError {
   readonly code = 'PRECONDITION_FAILED';
   readonly statusCode = 412;
-  constructor(message: string) {
-    super(message);
-    this.name = 'PreconditionFailedError';
-  }
 }
 
 /** A change to an existing fact must say which version it was based on (`If-Match`), so no edit is lost. */
-export class PreconditionRequiredError extends Error {
+export class PreconditionRequiredError extends WriteError {
   readonly code = 'PRECONDITION_REQUIRED';
   readonly statusCode = 428;
-  constructor(message: string) {
-    super(message);
-    this.name = 'PreconditionRequiredError';
-  }
 }
