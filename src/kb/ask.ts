@@ -14,7 +14,7 @@ import {
   type TopicDoc,
   words,
 } from './ask-index.js';
-import { differs } from './compare.js';
+import { defaultFact, differs } from './compare.js';
 import { BadInputError } from './errors.js';
 import { ftsQuery } from './search.js';
 import type { Kb, Snapshot } from './snapshot.js';
@@ -272,14 +272,10 @@ function askRow(doc: DimensionDoc, order: ProviderSlug[], asked: ProviderSlug[])
 
 const trimStop = (s: string) => s.trim().replace(/[.;:,\s]+$/, '');
 
-function defaultFactOf(cell: readonly Fact[]): Fact | undefined {
-  return cell.find((f) => f.default) ?? cell[0];
-}
-
 /** "On GKE, … . By contrast, on EKS …; on AKS …." for one dimension; the facts it quoted are collected. */
 function sentence(snap: Snapshot, doc: DimensionDoc, asked: ProviderSlug[], order: ProviderSlug[], used: Fact[]): string {
   const part = (p: ProviderSlug) => {
-    const fact = defaultFactOf(doc.dim.cells[p]);
+    const fact = defaultFact(doc.dim.cells[p]);
     if (!fact) return undefined;
     used.push(fact);
     const name = snap.providerBySlug.get(p)?.kubernetes_service_short ?? p;

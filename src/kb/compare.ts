@@ -2,7 +2,7 @@ import type { Compare, CompareRow, Diff, DiffItem, Fact } from '../domain/api.js
 import { type ProviderSlug, SEVERITIES } from '../domain/seed.js';
 import { requireProvider, requireProviders, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
-import type { DimensionRecord, Kb, Snapshot } from './snapshot.js';
+import type { DimensionRecord, Kb } from './snapshot.js';
 
 const normalize = (s: string) =>
   s
@@ -84,8 +84,7 @@ export function diff(kb: Kb, fromName: string, toName: string, topicSlug?: strin
   };
 }
 
+/** The default variant of a cell (the only fact when it has one). */
 export function defaultFact(cell: readonly Fact[]): Fact | undefined {
   return cell.find((f) => f.default) ?? cell[0];
 }
-
-export type { Snapshot };
