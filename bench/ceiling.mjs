@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 
-const [bodyFile, port] = process.argv.slice(2);
-if (!bodyFile || !port) throw new Error('usage: ceiling.mjs <body-file> <port>');
+const [bodyFile] = process.argv.slice(2);
+const port = process.env.PORT;
+if (!bodyFile || !port) throw new Error('usage: PORT=<port> ceiling.mjs <body-file>');
 // bytes, as the service's response cache keeps them: the best bare Fastify can do with a precomputed body
 const body = readFileSync(bodyFile);
 const app = Fastify({ logger: false });

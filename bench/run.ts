@@ -52,7 +52,7 @@ async function waitFor(url: string, child: ChildProcess, output: () => string, t
 function start(args: string[], env: Record<string, string>): Proc & { port: number } {
   const port = freePort();
   let out = '';
-  const child = spawn(process.execPath, [...args, ...(args[0]?.endsWith('ceiling.mjs') ? [String(port)] : [])], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
