@@ -231,17 +231,9 @@ class Builder {
   }
 }
 
-export function buildAskIndex(snap: Snapshot): AskIndex {
-  const steps = buildSteps(snap);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
 /**
  * The build, one topic per step: `warmAskIndex` runs it in slices between requests, so a large dataset's
- * index (seconds at 100x) never holds the event loop; `buildAskIndex` runs it in one go.
+ * index (seconds at 100x) never holds the event loop; `askIndex` runs what is left in one go.
  */
 function* buildSteps(snap: Snapshot): Generator<void, AskIndex, void> {
   const b = new Builder();
@@ -335,37 +327,56 @@ function* buildSteps(snap: Snapshot): Generator<void, AskIndex, void> {
   };
 }
 
-const cache = new WeakMap<object, AskIndex>();
-
-/**
- * Builds the index of the snapshot's version in slices of about `sliceMs` of work, yielding to the event loop
- * between them (the server starts it once it listens). A question arriving meanwhile builds it at once.
- */
-export async function warmAskIndex(snap: Snapshot, sliceMs = 10): Promise<void> {
-  const steps = buildSteps(snap);
-  let started = performance.now();
-  for (;;) {
-    if (cache.get(snap)?.version === snap.version) return;
-    const step = steps.next();
-    if (step.done) {
-      if (cache.get(snap)?.version !== snap.version) cache.set(snap, step.value);
-      return;
-    }
-    if (performance.now() - started > sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      started = performance.now();
-    }
-  }
+/** One build per snapshot, shared: the warm-up's slices and a question arriving meanwhile advance the same steps. */
+interface Build {
+  steps: Generator<void, AskIndex, void>;
+  index?: AskIndex;
+  warming?: Promise<AskIndex>;
 }
 
-/** The index of the snapshot's dataset version, built on first use and kept while that version is served. */
-export function askIndex(snap: Snapshot): AskIndex {
-  let index = cache.get(snap);
-  if (!index || index.version !== snap.version) {
-    index = buildAskIndex(snap);
-    cache.set(snap, index);
+const builds = new WeakMap<Snapshot, Build>();
+
+function buildOf(snap: Snapshot): Build {
+  let build = builds.get(snap);
+  if (!build) {
+    build = { steps: buildSteps(snap) };
+    builds.set(snap, build);
   }
-  return index;
+  return build;
+}
+
+function advance(build: Build): void {
+  const step = build.steps.next();
+  if (step.done) build.index = step.value;
+}
+
+/**
+ * The index of the snapshot's dataset version, built in slices of about `sliceMs` of work with the event loop
+ * free between them: the server starts it once it listens (a 100x seed's index takes seconds), and the ask
+ * endpoints await it, so a question asked meanwhile waits for the index without holding other requests.
+ */
+export function warmAskIndex(snap: Snapshot, sliceMs = 10): Promise<AskIndex> {
+  const build = buildOf(snap);
+  if (build.index) return Promise.resolve(build.index);
+  build.warming ??= (async () => {
+    let started = performance.now();
+    while (!build.index) {
+      advance(build);
+      if (!build.index && performance.now() - started > sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        started = performance.now();
+      }
+    }
+    return build.index;
+  })();
+  return build.warming;
+}
+
+/** The index of the snapshot's dataset version, at once: what a warm-up in progress has not built yet is built now. */
+export function askIndex(snap: Snapshot): AskIndex {
+  const build = buildOf(snap);
+  while (!build.index) advance(build);
+  return build.index;
 }
 
 /**

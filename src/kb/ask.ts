@@ -12,6 +12,7 @@ import {
   resolveWord,
   stem,
   type TopicDoc,
+  warmAskIndex,
   words,
 } from './ask-index.js';
 import { defaultFact, differs } from './compare.js';
@@ -402,4 +403,10 @@ export function ask(kb: Kb, q: string): Ask {
   for (const f of answerFacts) cite(f);
   for (const row of matches) for (const p of order) for (const f of row.cells[p] ?? []) cite(f);
   return { ...base, topics, answer, matches, citations, suggestions: [] };
+}
+
+/** `ask` once the dataset's index is built: during the start-up warm-up a question waits without holding other requests. */
+export async function askWhenReady(kb: Kb, q: string): Promise<Ask> {
+  await warmAskIndex(kb.snapshot());
+  return ask(kb, q);
 }

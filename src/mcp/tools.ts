@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CompareSchema, DiffSchema, FactSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
 import { AskSchema } from '../domain/ask.js';
 import { IpCapacitySchema } from '../domain/calculators.js';
-import { ask } from '../kb/ask.js';
+import { askWhenReady } from '../kb/ask.js';
 import { ipCapacity } from '../kb/calculators.js';
 import { listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
@@ -31,14 +31,14 @@ const TopicListSchema = z.object({ items: z.array(TopicSummarySchema) });
  * readable rendering as text. What a caller typed wrong (unknown topic, fact id, provider) comes back as a
  * tool error naming it, so the agent can correct itself; a fault of ours is logged and leaks nothing.
  */
-function toolResult<T extends object>(
+async function toolResult<T extends object>(
   log: FastifyBaseLogger,
   tool: string,
-  read: () => T,
+  read: () => T | Promise<T>,
   render: (value: T) => string,
-): CallToolResult {
+): Promise<CallToolResult> {
   try {
-    const value = read();
+    const value = await read();
     return { content: [{ type: 'text', text: render(value) }], structuredContent: value as Record<string, unknown> };
   } catch (err) {
     if (err instanceof BadInputError || err instanceof NotFoundError) {
@@ -138,7 +138,7 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
       outputSchema: AskSchema.shape,
       annotations: readOnly,
     },
-    async ({ q }) => toolResult(log, 'ask', () => ask(kb, q), askText),
+    async ({ q }) => toolResult(log, 'ask', () => askWhenReady(kb, q), askText),
   );
 
   server.registerTool(
