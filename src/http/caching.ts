@@ -40,16 +40,19 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
   const { kb } = opts;
   const cache = new VersionedCache();
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'GET' || !request.routeOptions.config.cacheable) return;
+  // callback style, and routeOptions read once (each read builds a new object): this runs for every cached answer
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const config = request.method === 'GET' ? request.routeOptions.config : undefined;
+    if (!config?.cacheable) return done();
     const version = kb.version();
     request.datasetVersion = version;
     request.cacheKey = request.url;
     const hit = cache.get(version, request.url);
-    const etag = hit?.etag ?? request.routeOptions.config.etag?.(request) ?? etagFor(version, request.url);
+    const etag = hit?.etag ?? config.etag?.(request) ?? etagFor(version, request.url);
     reply.header('etag', etag).header('cache-control', CACHE_CONTROL);
     if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
     if (hit && !wantsFresh(request.headers['cache-control'])) return reply.type(hit.contentType).send(hit.body);
+    done();
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
