@@ -1,9 +1,9 @@
 // `npm run bench [-- --smoke] [-- --scale 1,10,100]`: the service against a bare Fastify serving its own bytes.
-// See bench/README.md for what is measured and how to read it.
+// README.md (Performance) says what is measured and how to read it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { serverArgs } from '../scripts/server-command.mjs';
@@ -197,6 +197,10 @@ async function mainRun(): Promise<void> {
     if ((await (await fetch(`${ceiling.url}${comparePath}`)).text()) !== body) throw new Error('ceiling body differs');
 
     const hasAsk = (await fetch(`${service.url}/v1/ask?q=dns`)).status === 200;
+    // the same ceiling with an ask answer's bytes: what 50 connections cost on this machine at that size, the
+    // yardstick for the ask and search p99 (the compare ceiling's 60 KB body is slower to write)
+    const askPath = `/v1/ask?q=${encodeURIComponent(QUESTIONS[0] as string)}`;
+    const askBody = hasAsk ? await (await fetch(`${service.url}${askPath}`)).text() : undefined;
     const hasGraphql =
       (
         await fetch(`${service.url}/graphql`, {
@@ -216,6 +220,14 @@ async function mainRun(): Promise<void> {
       QUESTIONS.map((q) => ({ method: 'GET' as const, path: `/v1/ask?q=${encodeURIComponent(q)}`, headers }));
     // "repeated": the realistic hot path, each distinct question computed once per dataset version;
     // "computed": every request does the full work (Cache-Control: no-cache)
+    if (askBody !== undefined) {
+      const askBodyFile = join(dirname(bodyFile), 'ask.json');
+      writeFileSync(askBodyFile, askBody);
+      const askCeiling = start(['bench/ceiling.mjs', askBodyFile], {});
+      procs.push(askCeiling);
+      await waitFor(`${askCeiling.url}${askPath}`, askCeiling.child, askCeiling.output);
+      targets.push({ name: 'ceiling (bare Fastify, ask bytes)', proc: askCeiling, requests: [{ method: 'GET', path: askPath }] });
+    }
     targets.push({ name: 'REST search (repeated)', proc: service, requests: searches({}) });
     targets.push({ name: 'REST search (computed)', proc: service, requests: searches(fresh) });
     if (hasAsk) {
@@ -299,13 +311,17 @@ async function mainRun(): Promise<void> {
 
 /** Cost growth with the seed's size: cold start, search and ask latency at 1x, 10x, 100x. */
 async function scaleRun(factors: number[]): Promise<void> {
-  const rows = [['scale', 'facts', 'cold start ms', 'target', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'errors']];
+  const rows = [['scale', 'facts', 'cold start ms', 'first ask ms', 'target', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'errors']];
   let failures = 0;
   for (const factor of factors) {
     const dir = mkdtempSync(join(tmpdir(), `cloudiff-seed-x${factor}-`));
     writeScaledSeed(join(ROOT, 'seed'), dir, factor);
     const service = await startService(dir);
     try {
+      // ask's index is built in slices after listen and the first question waits for it: how long after /ready
+      const t0 = performance.now();
+      await fetch(`${service.url}/v1/ask?q=${encodeURIComponent('first question')}`);
+      const askReadyMs = Math.round(performance.now() - t0);
       const facts = ((await (await fetch(`${service.url}/v1/dataset`)).json()) as { counts: { facts: number } }).counts.facts;
       const get = (path: string, q: string, headers: Record<string, string>) => ({
         method: 'GET' as const,
@@ -332,6 +348,7 @@ async function scaleRun(factors: number[]): Promise<void> {
           `${factor}x`,
           String(facts),
           String(service.coldStartMs),
+          String(askReadyMs),
           t.name,
           (tot.requests / tot.seconds).toFixed(0),
           String(Math.max(...tot.p50)),
