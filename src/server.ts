@@ -2,12 +2,12 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDb } from './db/connection.js';
 import { warmAskIndex } from './kb/ask-index.js';
-import { ensureSeeded } from './seed/ensure.js';
+import { ensureSeededAsync } from './seed/ensure.js';
 
 /** The only file that listens: boot, seed when needed, listen, close gracefully on SIGTERM/SIGINT. */
 const config = loadConfig();
 const db = openDb(config.DB_PATH);
-const seeded = ensureSeeded(db, config.SEED_DIR);
+const seeded = await ensureSeededAsync(db, config.SEED_DIR);
 const app = await buildApp(config, { db });
 
 if (seeded.action === 'kept-old') {

@@ -1,11 +1,16 @@
 import type { Db } from '../db/connection.js';
 import { loadedSeedHash, loadSeed, UnexportedEditsError } from './load.js';
+import { loadSeedDir } from './load-dir.js';
 import { readSeed, SeedError, seedHash } from './read.js';
 
 export type EnsureResult =
   | { action: 'unchanged'; version: string }
   | { action: 'loaded'; version: string }
   | { action: 'kept-old'; version: string; problem: 'invalid-seed' | 'unexported-edits'; reason: string };
+
+interface EnsureOptions {
+  discardUnexported?: boolean;
+}
 
 /**
  * Brings the database in line with the seed at start-up: loads it when the database is empty or the seed's
@@ -15,21 +20,45 @@ export type EnsureResult =
  * reason names the way out (`npm run export`, or `npm run seed -- --discard-edits`). An empty database with a
  * broken seed is fatal (nothing to serve).
  */
-export function ensureSeeded(db: Db, seedDir: string, options: { discardUnexported?: boolean } = {}): EnsureResult {
+export function ensureSeeded(db: Db, seedDir: string, options: EnsureOptions = {}): EnsureResult {
   const loaded = loadedSeedHash(db);
   if (loaded !== null && loaded === seedHash(seedDir)) return { action: 'unchanged', version: currentVersion(db) };
   try {
     const { version } = loadSeed(db, readSeed(seedDir), { actor: 'start-up', ...options });
     return { action: 'loaded', version };
   } catch (err) {
-    if (loaded !== null && err instanceof SeedError) {
-      return { action: 'kept-old', version: currentVersion(db), problem: 'invalid-seed', reason: err.message };
-    }
-    if (loaded !== null && err instanceof UnexportedEditsError) {
-      return { action: 'kept-old', version: currentVersion(db), problem: 'unexported-edits', reason: err.message };
-    }
-    throw err;
+    return keptOld(db, loaded, err);
   }
+}
+
+/**
+ * ensureSeeded for the server: a big seed is parsed on worker threads while it loads (loadSeedDir);
+ * `pipeline` forces that on or off.
+ */
+export async function ensureSeededAsync(
+  db: Db,
+  seedDir: string,
+  options: EnsureOptions & { pipeline?: boolean } = {},
+): Promise<EnsureResult> {
+  const loaded = loadedSeedHash(db);
+  if (loaded !== null && loaded === seedHash(seedDir)) return { action: 'unchanged', version: currentVersion(db) };
+  try {
+    const { version } = await loadSeedDir(db, seedDir, { actor: 'start-up', ...options });
+    return { action: 'loaded', version };
+  } catch (err) {
+    return keptOld(db, loaded, err);
+  }
+}
+
+/** A failed load with old data to serve keeps serving it; anything else is thrown. */
+function keptOld(db: Db, loaded: string | null, err: unknown): EnsureResult {
+  if (loaded !== null && err instanceof SeedError) {
+    return { action: 'kept-old', version: currentVersion(db), problem: 'invalid-seed', reason: err.message };
+  }
+  if (loaded !== null && err instanceof UnexportedEditsError) {
+    return { action: 'kept-old', version: currentVersion(db), problem: 'unexported-edits', reason: err.message };
+  }
+  throw err;
 }
 
 function currentVersion(db: Db): string {

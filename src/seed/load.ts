@@ -1,5 +1,14 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.js';
-import { factId, PROVIDER_SLUGS } from '../domain/seed.js';
+import {
+  factId,
+  PROVIDER_SLUGS,
+  type ProviderSlug,
+  type SeedDimension,
+  type SeedFact,
+  type SeedProvider,
+  type SeedTopic,
+} from '../domain/seed.js';
 import { factIndexEntry, SearchIndexWriter } from '../kb/search-index.js';
 import type { Seed } from './read.js';
 
@@ -33,12 +42,41 @@ export function unexportedFactIds(db: Db): string[] {
  * in place, or (on any error) the database is exactly as it was. Revisions are kept: they are the history.
  */
 export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { version: string } {
-  const sqlite = db.$client;
-  const now = (options.now ?? new Date()).toISOString();
-  const run = sqlite.transaction(() => {
+  const run = db.$client.transaction(() => {
+    const writer = new SeedWriter(db, options);
+    writer.providers(seed.providers);
+    seed.topics.forEach((topic, position) => {
+      writer.topic(topic, position);
+    });
+    writer.finish(seed.version);
+    return { version: seed.version };
+  });
+  return run();
+}
+
+/**
+ * Writes a seed into the database piece by piece, for loadSeed and for loadSeedDir, which receives topics one
+ * at a time from its parse workers. The caller owns the transaction around it: constructing a writer empties
+ * the knowledge base, so only a committed finish() may be seen by anyone.
+ */
+export class SeedWriter {
+  private readonly sqlite: Database.Database;
+  private readonly now: string;
+  private readonly actor: string;
+  private readonly index: SearchIndexWriter;
+  private readonly insert: Record<
+    'provider' | 'topic' | 'dimension' | 'divergence' | 'note' | 'fact' | 'source',
+    Database.Statement
+  >;
+  private readonly providersBySlug = new Map<string, SeedProvider>();
+
+  /** Throws UnexportedEditsError (before touching anything) when the reseed would drop admin edits. */
+  constructor(db: Db, options: LoadOptions) {
     const pending = unexportedFactIds(db);
     if (pending.length > 0 && !options.discardUnexported) throw new UnexportedEditsError(pending);
-
+    this.sqlite = db.$client;
+    this.now = (options.now ?? new Date()).toISOString();
+    this.actor = options.actor ?? 'seed';
     for (const table of [
       'search_index',
       'sources',
@@ -49,128 +87,155 @@ export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { versi
       'topics',
       'providers',
     ]) {
-      sqlite.prepare(`DELETE FROM ${table}`).run();
+      this.sqlite.prepare(`DELETE FROM ${table}`).run();
     }
-    const index = new SearchIndexWriter(sqlite);
-    const insProvider = sqlite.prepare(
-      'INSERT INTO providers (slug, name, kubernetes_service, kubernetes_service_short, aliases, position) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const insTopic = sqlite.prepare('INSERT INTO topics (slug, title, summary, aliases, position) VALUES (?, ?, ?, ?, ?)');
-    const insDim = sqlite.prepare(
-      'INSERT INTO dimensions (key, topic, slug, title, question, baseline, keywords, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const insDivergence = sqlite.prepare(
-      'INSERT INTO divergences (dimension_key, summary, severity, example) VALUES (?, ?, ?, ?)',
-    );
-    const insNote = sqlite.prepare(
-      'INSERT INTO migration_notes (dimension_key, from_provider, to_provider, note) VALUES (?, ?, ?, ?)',
-    );
-    const insFact = sqlite.prepare(
-      `INSERT INTO facts (id, provider, topic, dimension_key, variant, is_default, value, details, verified, confidence, tags, position, origin, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'seed', ?)`,
-    );
-    const insSource = sqlite.prepare('INSERT INTO sources (fact_id, position, url, title) VALUES (?, ?, ?, ?)');
+    this.index = new SearchIndexWriter(this.sqlite);
+    this.insert = {
+      provider: this.sqlite.prepare(
+        'INSERT INTO providers (slug, name, kubernetes_service, kubernetes_service_short, aliases, position) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      topic: this.sqlite.prepare('INSERT INTO topics (slug, title, summary, aliases, position) VALUES (?, ?, ?, ?, ?)'),
+      dimension: this.sqlite.prepare(
+        'INSERT INTO dimensions (key, topic, slug, title, question, baseline, keywords, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      divergence: this.sqlite.prepare('INSERT INTO divergences (dimension_key, summary, severity, example) VALUES (?, ?, ?, ?)'),
+      note: this.sqlite.prepare(
+        'INSERT INTO migration_notes (dimension_key, from_provider, to_provider, note) VALUES (?, ?, ?, ?)',
+      ),
+      fact: this.sqlite.prepare(
+        `INSERT INTO facts (id, provider, topic, dimension_key, variant, is_default, value, details, verified, confidence, tags, position, origin, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'seed', ?)`,
+      ),
+      source: this.sqlite.prepare('INSERT INTO sources (fact_id, position, url, title) VALUES (?, ?, ?, ?)'),
+    };
+  }
 
-    const providers = new Map(seed.providers.map((p) => [p.slug, p]));
-    seed.providers
+  /** Before any topic: facts name their provider and its index rows carry the provider's names. */
+  providers(providers: SeedProvider[]): void {
+    providers
       .slice()
       .sort((a, b) => PROVIDER_SLUGS.indexOf(a.slug) - PROVIDER_SLUGS.indexOf(b.slug))
       .forEach((p, i) => {
-        insProvider.run(p.slug, p.name, p.kubernetes_service, p.kubernetes_service_short, JSON.stringify(p.aliases), i);
+        this.insert.provider.run(p.slug, p.name, p.kubernetes_service, p.kubernetes_service_short, JSON.stringify(p.aliases), i);
+        this.providersBySlug.set(p.slug, p);
       });
+  }
 
-    seed.topics.forEach((topic, ti) => {
-      insTopic.run(topic.slug, topic.title, topic.summary, JSON.stringify(topic.aliases), ti);
-      index.add({
-        kind: 'topic',
-        ref: topic.slug,
-        provider: null,
-        topic: topic.slug,
-        dimension: null,
-        title: topic.title,
-        body: topic.summary,
-        keywords: topic.aliases.join(' '),
-      });
-      topic.dimensions.forEach((dim, di) => {
-        const key = `${topic.slug}/${dim.slug}`;
-        insDim.run(key, topic.slug, dim.slug, dim.title, dim.question, dim.baseline, JSON.stringify(dim.keywords), di);
-        insDivergence.run(key, dim.divergence.summary, dim.divergence.severity, dim.divergence.example);
-        for (const [direction, note] of Object.entries(dim.divergence.migration)) {
-          const [from, to] = direction.split('->');
-          insNote.run(key, from, to, note);
-        }
-        index.add({
-          kind: 'dimension',
-          ref: key,
-          provider: null,
-          topic: topic.slug,
-          dimension: dim.slug,
-          title: dim.title,
-          body: `${dim.question} ${dim.baseline} ${dim.divergence.summary} ${dim.divergence.example}`,
-          keywords: [...dim.keywords, topic.title, ...topic.aliases].join(' '),
-        });
-        for (const provider of PROVIDER_SLUGS) {
-          const cell = dim.facts[provider];
-          cell.forEach((fact, fi) => {
-            const id = factId(provider, topic.slug, dim.slug, fact.variant);
-            const isDefault = cell.length === 1 || fact.default === true;
-            insFact.run(
-              id,
-              provider,
-              topic.slug,
-              key,
-              fact.variant ?? null,
-              isDefault ? 1 : 0,
-              fact.value,
-              fact.details,
-              fact.verified,
-              fact.confidence,
-              JSON.stringify(fact.tags),
-              fi,
-              now,
-            );
-            fact.sources.forEach((s, si) => {
-              insSource.run(id, si, s.url, s.title);
-            });
-            const p = providers.get(provider);
-            if (!p) throw new Error(`providers.yaml does not define ${provider}`);
-            index.add(
-              factIndexEntry(
-                {
-                  id,
-                  provider,
-                  topic: topic.slug,
-                  dimension: dim.slug,
-                  variant: fact.variant,
-                  value: fact.value,
-                  details: fact.details,
-                  tags: fact.tags,
-                },
-                dim,
-                { name: p.name, kubernetesServiceShort: p.kubernetes_service_short, aliases: p.aliases },
-              ),
-            );
-          });
-        }
-      });
+  /** `position` orders the topics as their files are ordered in the seed directory. */
+  topic(topic: SeedTopic, position: number): void {
+    this.insert.topic.run(topic.slug, topic.title, topic.summary, JSON.stringify(topic.aliases), position);
+    this.index.add({
+      kind: 'topic',
+      ref: topic.slug,
+      provider: null,
+      topic: topic.slug,
+      dimension: null,
+      title: topic.title,
+      body: topic.summary,
+      keywords: topic.aliases.join(' '),
     });
+    topic.dimensions.forEach((dim, di) => {
+      this.dimension(topic, dim, di);
+    });
+  }
 
-    const version = seed.version;
-    sqlite
+  /** Records the dataset version and the reseed in the history; the knowledge base is complete. */
+  finish(version: string): void {
+    this.sqlite
       .prepare(
         `INSERT INTO dataset (id, version, seed_hash, built_at, revision) VALUES (1, ?, ?, ?, 0)
          ON CONFLICT(id) DO UPDATE SET version = excluded.version, seed_hash = excluded.seed_hash, built_at = excluded.built_at, revision = 0`,
       )
-      .run(version, seed.version, now);
-    sqlite.prepare('UPDATE revisions SET unexported = 0 WHERE unexported = 1').run();
-    sqlite
+      .run(version, version, this.now);
+    this.sqlite.prepare('UPDATE revisions SET unexported = 0 WHERE unexported = 1').run();
+    this.sqlite
       .prepare(
         "INSERT INTO revisions (fact_id, action, actor, at, before, after, dataset_version, unexported) VALUES (NULL, 'reseed', ?, ?, NULL, NULL, ?, 0)",
       )
-      .run(options.actor ?? 'seed', now, version);
-    return { version };
-  });
-  return run();
+      .run(this.actor, this.now, version);
+  }
+
+  private dimension(topic: SeedTopic, dim: SeedDimension, position: number): void {
+    const key = `${topic.slug}/${dim.slug}`;
+    this.insert.dimension.run(
+      key,
+      topic.slug,
+      dim.slug,
+      dim.title,
+      dim.question,
+      dim.baseline,
+      JSON.stringify(dim.keywords),
+      position,
+    );
+    this.insert.divergence.run(key, dim.divergence.summary, dim.divergence.severity, dim.divergence.example);
+    for (const [direction, note] of Object.entries(dim.divergence.migration)) {
+      const [from, to] = direction.split('->');
+      this.insert.note.run(key, from, to, note);
+    }
+    this.index.add({
+      kind: 'dimension',
+      ref: key,
+      provider: null,
+      topic: topic.slug,
+      dimension: dim.slug,
+      title: dim.title,
+      body: `${dim.question} ${dim.baseline} ${dim.divergence.summary} ${dim.divergence.example}`,
+      keywords: [...dim.keywords, topic.title, ...topic.aliases].join(' '),
+    });
+    for (const provider of PROVIDER_SLUGS) {
+      const cell = dim.facts[provider];
+      cell.forEach((fact, fi) => {
+        this.fact(topic, dim, provider, fact, fi, cell.length === 1 || fact.default === true);
+      });
+    }
+  }
+
+  private fact(
+    topic: SeedTopic,
+    dim: SeedDimension,
+    provider: ProviderSlug,
+    fact: SeedFact,
+    position: number,
+    isDefault: boolean,
+  ): void {
+    const id = factId(provider, topic.slug, dim.slug, fact.variant);
+    this.insert.fact.run(
+      id,
+      provider,
+      topic.slug,
+      `${topic.slug}/${dim.slug}`,
+      fact.variant ?? null,
+      isDefault ? 1 : 0,
+      fact.value,
+      fact.details,
+      fact.verified,
+      fact.confidence,
+      JSON.stringify(fact.tags),
+      position,
+      this.now,
+    );
+    fact.sources.forEach((s, si) => {
+      this.insert.source.run(id, si, s.url, s.title);
+    });
+    const p = this.providersBySlug.get(provider);
+    if (!p) throw new Error(`providers.yaml does not define ${provider}`);
+    this.index.add(
+      factIndexEntry(
+        {
+          id,
+          provider,
+          topic: topic.slug,
+          dimension: dim.slug,
+          variant: fact.variant,
+          value: fact.value,
+          details: fact.details,
+          tags: fact.tags,
+        },
+        dim,
+        { name: p.name, kubernetesServiceShort: p.kubernetes_service_short, aliases: p.aliases },
+      ),
+    );
+  }
 }
 
 /** The seed hash the database was last loaded from, or null for an empty database. */

@@ -20,6 +20,11 @@ export class SeedError extends Error {
   }
 }
 
+/** A seed file's content once checked: its value, or its problems as `path: reason` lines. */
+export type Checked<T> = { value: T } | { problems: string[] };
+
+const PROVIDERS_FILE = 'providers.yaml';
+
 /** `dimensions[3].facts.gcp[0].sources[0].url`, the way a reviewer finds it in the file. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -30,26 +35,34 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-function parseFile<T>(text: string, label: string, schema: z.ZodType<T>, problems: string[]): T | undefined {
+function parseFile<T>(bytes: Uint8Array, schema: z.ZodType<T>): Checked<T> {
   // js-yaml reads ~10x faster than the yaml package (it matters for the 100x benchmark seed); it refuses
   // duplicate keys and reports the line and column of a syntax error.
   let data: unknown;
   try {
-    data = load(text);
+    data = load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
-    problems.push(`${label}: ${err.message.split('\n')[0]}`);
-    return undefined;
+    // the first line names the line and column; the rest is an excerpt of the file
+    return { problems: [err.message.split('\n')[0]!] };
   }
   const result = schema.safeParse(data);
-  if (!result.success) {
-    for (const issue of result.error.issues) problems.push(`${label}: ${formatPath(issue.path)}: ${issue.message}`);
-    return undefined;
-  }
-  return result.data;
+  if (!result.success) return { problems: result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`) };
+  return { value: result.data };
 }
 
-function seedFiles(dir: string): string[] {
+/** Parses and validates one topic file; pure, so that a parse worker can run it as well as readSeed. */
+export function parseTopicFile(file: string, bytes: Uint8Array): Checked<SeedTopic> {
+  const checked = parseFile(bytes, SeedTopicSchema);
+  const expected = basename(file, '.yaml');
+  if ('value' in checked && checked.value.slug !== expected) {
+    return { problems: [`slug: "${checked.value.slug}" must equal the file name "${expected}"`] };
+  }
+  return checked;
+}
+
+/** The seed's files in load order (topics take their positions from it). */
+export function seedFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort();
@@ -66,37 +79,94 @@ export function seedHash(dir: string): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * Reads a seed directory file by file in name order (which gives the version its bytes) and collects each
+ * file's problems, whoever parses it: readSeed on the main thread, loadSeedDir on workers. providers.yaml is
+ * read up front because loading any topic needs the providers; problems are kept per file so that they are
+ * reported in file order however far reading runs ahead of checking.
+ */
+export class SeedReader {
+  readonly providers: SeedProvider[] = [];
+  /** The topic files, in order. */
+  readonly topicFiles: string[];
+  private readonly files: string[];
+  private readonly hash = createHash('sha256');
+  /** Every file's problems, in report order: a missing providers.yaml first, then file by file. */
+  private readonly problems = new Map<string, string[]>();
+  private problemCount = 0;
+  private readonly providersBytes: Buffer | undefined;
+  private nextIndex = 0;
+
+  constructor(private readonly dir: string) {
+    this.files = seedFiles(dir);
+    this.topicFiles = this.files.filter((f) => f !== PROVIDERS_FILE);
+    const missing = !this.files.includes(PROVIDERS_FILE);
+    if (missing) this.problems.set(PROVIDERS_FILE, []);
+    for (const file of this.files) this.problems.set(file, []);
+    if (missing) {
+      this.report(PROVIDERS_FILE, ['file is missing']);
+      return;
+    }
+    this.providersBytes = readFileSync(join(dir, PROVIDERS_FILE));
+    this.providers = this.accept(PROVIDERS_FILE, parseFile(this.providersBytes, SeedProvidersFileSchema))?.providers ?? [];
+  }
+
+  /** The next topic file and its bytes; every file read on the way goes into the version hash, in order. */
+  nextTopicFile(): { file: string; bytes: Buffer } | undefined {
+    while (this.nextIndex < this.files.length) {
+      const file = this.files[this.nextIndex++]!;
+      const bytes = file === PROVIDERS_FILE ? this.providersBytes! : readFileSync(join(this.dir, file));
+      hashFile(this.hash, file, bytes);
+      if (file !== PROVIDERS_FILE) return { file, bytes };
+    }
+    return undefined;
+  }
+
+  /** A topic file's topic, or undefined when it is invalid (its problems are kept). */
+  topic(file: string, checked: Checked<SeedTopic>): SeedTopic | undefined {
+    return this.accept(file, checked);
+  }
+
+  get valid(): boolean {
+    return this.problemCount === 0;
+  }
+
+  /** The dataset version once every file was read; throws a SeedError listing all problems. */
+  finish(): string {
+    const problems = [...this.problems.values()].flat();
+    const slugs = new Set(this.providers.map((p) => p.slug));
+    if (this.providers.length > 0 && slugs.size !== this.providers.length) {
+      problems.push(this.line(PROVIDERS_FILE, 'providers: each of aws, azure and gcp must appear once'));
+    }
+    if (problems.length > 0) throw new SeedError(problems);
+    return this.hash.digest('hex').slice(0, 16);
+  }
+
+  private accept<T>(file: string, checked: Checked<T>): T | undefined {
+    if ('value' in checked) return checked.value;
+    this.report(file, checked.problems);
+    return undefined;
+  }
+
+  private report(file: string, problems: string[]): void {
+    this.problems.get(file)!.push(...problems.map((p) => this.line(file, p)));
+    this.problemCount += problems.length;
+  }
+
+  /** `file: path: reason`, the file relative to the working directory as a reviewer types it. */
+  private line(file: string, problem: string): string {
+    return `${relative(process.cwd(), join(this.dir, file)) || file}: ${problem}`;
+  }
+}
+
 /** Reads and validates every file of a seed directory; throws a SeedError listing all problems. */
 export function readSeed(dir: string): Seed {
-  const problems: string[] = [];
-  const label = (file: string) => relative(process.cwd(), join(dir, file)) || file;
-  const files = seedFiles(dir);
-  const hash = createHash('sha256');
-
-  let providers: SeedProvider[] = [];
+  const reader = new SeedReader(dir);
   const topics: SeedTopic[] = [];
-  if (!files.includes('providers.yaml')) problems.push(`${label('providers.yaml')}: file is missing`);
-  for (const file of files) {
-    const path = join(dir, file);
-    const bytes = readFileSync(path);
-    hashFile(hash, file, bytes);
-    if (file === 'providers.yaml') {
-      providers = parseFile(bytes.toString('utf8'), label(file), SeedProvidersFileSchema, problems)?.providers ?? [];
-      continue;
-    }
-    const topic = parseFile(bytes.toString('utf8'), label(file), SeedTopicSchema, problems);
-    if (!topic) continue;
-    const expected = basename(file, '.yaml');
-    if (topic.slug !== expected) {
-      problems.push(`${label(file)}: slug: "${topic.slug}" must equal the file name "${expected}"`);
-      continue;
-    }
-    topics.push(topic);
+  for (let next = reader.nextTopicFile(); next; next = reader.nextTopicFile()) {
+    const topic = reader.topic(next.file, parseTopicFile(next.file, next.bytes));
+    if (topic) topics.push(topic);
   }
-  const slugs = new Set(providers.map((p) => p.slug));
-  if (providers.length > 0 && slugs.size !== providers.length) {
-    problems.push(`${label('providers.yaml')}: providers: each of aws, azure and gcp must appear once`);
-  }
-  if (problems.length > 0) throw new SeedError(problems);
-  return { providers, topics, version: hash.digest('hex').slice(0, 16) };
+  const version = reader.finish();
+  return { providers: reader.providers, topics, version };
 }
