@@ -8,7 +8,7 @@ import { ensureSeededAsync } from './seed/ensure.js';
 const config = loadConfig();
 const db = openDb(config.DB_PATH);
 const seeded = await ensureSeededAsync(db, config.SEED_DIR);
-const app = await buildApp(config, { db });
+const app = await buildApp(config, { db, snapshot: seeded.action === 'loaded' ? seeded.snapshot : undefined });
 
 if (seeded.action === 'kept-old') {
   // keep serving what the database holds: a crash loop would serve nothing and fix nothing

@@ -83,14 +83,70 @@ export function readSources(sqlite: Db['$client']): Map<string, Fact['sources']>
   return sources;
 }
 
+/**
+ * What a snapshot is made of, in the database's order: topics by position (without their dimensions),
+ * dimensions by topic and position (empty cells), facts by dimension, provider, default first, then position.
+ */
+export interface SnapshotParts {
+  dataset: Pick<Snapshot, 'version' | 'seedHash' | 'builtAt' | 'revision'>;
+  providers: Provider[];
+  topics: TopicRecord[];
+  dimensions: DimensionRecord[];
+  facts: Fact[];
+}
+
+/** Links the parts (dimensions to topics, facts to cells) and indexes them. */
+export function assembleSnapshot(parts: SnapshotParts): Snapshot {
+  const { providers, topics } = parts;
+  const topicBySlug = new Map(topics.map((t) => [t.slug, t]));
+  const dimensionByKey = new Map<string, DimensionRecord>();
+  for (const dim of parts.dimensions) {
+    dimensionByKey.set(dim.key, dim);
+    const topic = topicBySlug.get(dim.topic);
+    if (topic) {
+      topic.dimensions.push(dim);
+      topic.dimension_count++;
+    }
+  }
+  let sourceCount = 0;
+  for (const fact of parts.facts) {
+    dimensionByKey.get(`${fact.topic}/${fact.dimension}`)?.cells[fact.provider].push(fact);
+    const topic = topicBySlug.get(fact.topic);
+    if (topic) topic.fact_count++;
+    sourceCount += fact.sources.length;
+  }
+  const facts = parts.facts.slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {
+    ...parts.dataset,
+    providers,
+    providerBySlug: new Map(providers.map((p) => [p.slug, p])),
+    topics,
+    topicBySlug,
+    dimensionByKey,
+    facts,
+    factById: new Map(facts.map((f) => [f.id, f])),
+    sourceCount,
+  };
+}
+
+/** A topic as the snapshot holds it, before its dimensions are linked. */
+export function topicRecord(t: { slug: string; title: string; summary: string; aliases: string[] }): TopicRecord {
+  return {
+    slug: t.slug,
+    title: t.title,
+    summary: t.summary,
+    aliases: t.aliases,
+    dimension_count: 0,
+    fact_count: 0,
+    dimensions: [],
+  };
+}
+
 export function readSnapshot(db: Db): Snapshot {
   const sqlite = db.$client;
   const read = sqlite.transaction(() => {
     const ds = sqlite.prepare('SELECT version, seed_hash, built_at, revision FROM dataset WHERE id = 1').get() as Row | undefined;
-    const providers = readProviders(sqlite);
     const sources = readSources(sqlite);
-    let sourceCount = 0;
-    for (const list of sources.values()) sourceCount += list.length;
     const notes = new Map<string, Divergence['migration']>();
     for (const r of sqlite
       .prepare('SELECT * FROM migration_notes ORDER BY dimension_key, from_provider, to_provider')
@@ -114,62 +170,45 @@ export function readSnapshot(db: Db): Snapshot {
         migration: notes.get(key) ?? [],
       });
     }
-    const topics: TopicRecord[] = (sqlite.prepare('SELECT * FROM topics ORDER BY position').all() as Row[]).map((r) => ({
-      slug: r.slug as string,
-      title: r.title as string,
-      summary: r.summary as string,
-      aliases: json<string[]>(r.aliases),
-      dimension_count: 0,
-      fact_count: 0,
-      dimensions: [],
-    }));
-    const topicBySlug = new Map(topics.map((t) => [t.slug, t]));
-    const dimensionByKey = new Map<string, DimensionRecord>();
-    for (const r of sqlite.prepare('SELECT * FROM dimensions ORDER BY topic, position').all() as Row[]) {
-      const key = r.key as string;
-      const dim: DimensionRecord = {
-        key,
+    const topics = (sqlite.prepare('SELECT * FROM topics ORDER BY position').all() as Row[]).map((r) =>
+      topicRecord({
         slug: r.slug as string,
-        topic: r.topic as string,
         title: r.title as string,
-        question: r.question as string,
-        baseline: r.baseline as string,
-        keywords: json<string[]>(r.keywords),
-        divergence: divergences.get(key) ?? { summary: '', severity: 'low', example: '', migration: [] },
-        cells: { aws: [], azure: [], gcp: [] },
-      };
-      dimensionByKey.set(key, dim);
-      const topic = topicBySlug.get(dim.topic);
-      if (topic) {
-        topic.dimensions.push(dim);
-        topic.dimension_count++;
-      }
-    }
-    const facts: Fact[] = [];
-    for (const r of sqlite
-      .prepare('SELECT * FROM facts ORDER BY dimension_key, provider, is_default DESC, position, id')
-      .all() as Row[]) {
-      const fact = factFromRow(r, sources.get(r.id as string) ?? []);
-      facts.push(fact);
-      dimensionByKey.get(r.dimension_key as string)?.cells[fact.provider].push(fact);
-      const topic = topicBySlug.get(fact.topic);
-      if (topic) topic.fact_count++;
-    }
-    facts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return {
-      version: (ds?.version as string) ?? EMPTY_VERSION,
-      seedHash: (ds?.seed_hash as string) ?? '',
-      builtAt: (ds?.built_at as string) ?? '',
-      revision: (ds?.revision as number) ?? 0,
-      providers,
-      providerBySlug: new Map(providers.map((p) => [p.slug, p])),
+        summary: r.summary as string,
+        aliases: json<string[]>(r.aliases),
+      }),
+    );
+    const dimensions = (sqlite.prepare('SELECT * FROM dimensions ORDER BY topic, position').all() as Row[]).map(
+      (r): DimensionRecord => {
+        const key = r.key as string;
+        return {
+          key,
+          slug: r.slug as string,
+          topic: r.topic as string,
+          title: r.title as string,
+          question: r.question as string,
+          baseline: r.baseline as string,
+          keywords: json<string[]>(r.keywords),
+          divergence: divergences.get(key) ?? { summary: '', severity: 'low', example: '', migration: [] },
+          cells: { aws: [], azure: [], gcp: [] },
+        };
+      },
+    );
+    const facts = (
+      sqlite.prepare('SELECT * FROM facts ORDER BY dimension_key, provider, is_default DESC, position, id').all() as Row[]
+    ).map((r) => factFromRow(r, sources.get(r.id as string) ?? []));
+    return assembleSnapshot({
+      dataset: {
+        version: (ds?.version as string) ?? EMPTY_VERSION,
+        seedHash: (ds?.seed_hash as string) ?? '',
+        builtAt: (ds?.built_at as string) ?? '',
+        revision: (ds?.revision as number) ?? 0,
+      },
+      providers: readProviders(sqlite),
       topics,
-      topicBySlug,
-      dimensionByKey,
+      dimensions,
       facts,
-      factById: new Map(facts.map((f) => [f.id, f])),
-      sourceCount,
-    };
+    });
   });
   return read();
 }
@@ -206,6 +245,15 @@ export class Kb {
   /** The dataset version, cheap enough to call on every request (it is what ETags derive from). */
   version(): string {
     return this.snapshot().version;
+  }
+
+  /**
+   * Serves `snapshot` as the current version without reading it back: the seed loader assembles it from what it
+   * has just committed (reading 48,500 facts back takes seconds at 100x). Tests prove it equals readSnapshot's.
+   */
+  prime(snapshot: Snapshot): void {
+    this.current = snapshot;
+    this.dataVersion = this.dataVersionStmt.get() as number;
   }
 
   invalidate(): void {

@@ -1,11 +1,13 @@
 import type { Db } from '../db/connection.js';
+import type { Snapshot } from '../kb/snapshot.js';
 import { loadedSeedHash, loadSeed, UnexportedEditsError } from './load.js';
 import { loadSeedDir } from './load-dir.js';
 import { readSeed, SeedError, seedHash } from './read.js';
 
 export type EnsureResult =
   | { action: 'unchanged'; version: string }
-  | { action: 'loaded'; version: string }
+  /** `snapshot`: the knowledge base as just loaded, for the server to serve without reading it back */
+  | { action: 'loaded'; version: string; snapshot: Snapshot }
   | { action: 'kept-old'; version: string; problem: 'invalid-seed' | 'unexported-edits'; reason: string };
 
 interface EnsureOptions {
@@ -24,8 +26,8 @@ export function ensureSeeded(db: Db, seedDir: string, options: EnsureOptions = {
   const loaded = loadedSeedHash(db);
   if (loaded !== null && loaded === seedHash(seedDir)) return { action: 'unchanged', version: currentVersion(db) };
   try {
-    const { version } = loadSeed(db, readSeed(seedDir), { actor: 'start-up', ...options });
-    return { action: 'loaded', version };
+    const { version, snapshot } = loadSeed(db, readSeed(seedDir), { actor: 'start-up', ...options });
+    return { action: 'loaded', version, snapshot };
   } catch (err) {
     return keptOld(db, loaded, err);
   }
@@ -43,8 +45,8 @@ export async function ensureSeededAsync(
   const loaded = loadedSeedHash(db);
   if (loaded !== null && loaded === seedHash(seedDir)) return { action: 'unchanged', version: currentVersion(db) };
   try {
-    const { version } = await loadSeedDir(db, seedDir, { actor: 'start-up', ...options });
-    return { action: 'loaded', version };
+    const { version, snapshot } = await loadSeedDir(db, seedDir, { actor: 'start-up', ...options });
+    return { action: 'loaded', version, snapshot };
   } catch (err) {
     return keptOld(db, loaded, err);
   }

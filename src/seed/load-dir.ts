@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../db/connection.js';
+import type { Snapshot } from '../kb/snapshot.js';
 import { type LoadOptions, loadSeed, SeedWriter } from './load.js';
 import { ParsePool } from './parse-pool.js';
 import { readSeed, SeedReader, seedFiles } from './read.js';
@@ -26,7 +27,7 @@ export async function loadSeedDir(
   db: Db,
   dir: string,
   options: LoadDirOptions = {},
-): Promise<{ version: string; topics: number }> {
+): Promise<{ version: string; topics: number; snapshot: Snapshot }> {
   if (!(options.pipeline ?? seedBytes(dir) >= PIPELINE_MIN_BYTES)) {
     const seed = readSeed(dir);
     return { ...loadSeed(db, seed, options), topics: seed.topics.length };
@@ -34,8 +35,8 @@ export async function loadSeedDir(
   const reader = new SeedReader(dir);
   const pool = new ParsePool(() => reader.nextTopicFile(), parseWorkers());
   try {
-    const version = await inTransaction(db, () => writeTopics(db, reader, pool, options));
-    return { version, topics: reader.topicFiles.length };
+    const { version, writer } = await inTransaction(db, () => writeTopics(db, reader, pool, options));
+    return { version, topics: reader.topicFiles.length, snapshot: writer.snapshot() };
   } finally {
     await pool.close();
   }
@@ -61,7 +62,12 @@ async function inTransaction<T>(db: Db, run: () => Promise<T>): Promise<T> {
  * is checked before anything else counts, so an invalid seed is a SeedError listing all its problems even if
  * admin edits block the reseed or an insert failed; inserting stops at the first problem of either kind.
  */
-async function writeTopics(db: Db, reader: SeedReader, pool: ParsePool, options: LoadOptions): Promise<string> {
+async function writeTopics(
+  db: Db,
+  reader: SeedReader,
+  pool: ParsePool,
+  options: LoadOptions,
+): Promise<{ version: string; writer: SeedWriter }> {
   let writer: SeedWriter | undefined;
   let failure: unknown;
   try {
@@ -80,9 +86,9 @@ async function writeTopics(db: Db, reader: SeedReader, pool: ParsePool, options:
     }
   }
   const version = reader.finish();
-  if (failure !== undefined) throw failure;
-  writer!.finish(version);
-  return version;
+  if (failure !== undefined || !writer) throw failure;
+  writer.finish(version);
+  return { version, writer };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.js';
+import type { Divergence, Fact } from '../domain/api.js';
 import {
   factId,
   PROVIDER_SLUGS,
@@ -10,6 +11,7 @@ import {
   type SeedTopic,
 } from '../domain/seed.js';
 import { factIndexEntry, SearchIndexWriter } from '../kb/search-index.js';
+import { assembleSnapshot, type Snapshot, type SnapshotParts, topicRecord } from '../kb/snapshot.js';
 import type { Seed } from './read.js';
 
 export interface LoadOptions {
@@ -41,7 +43,7 @@ export function unexportedFactIds(db: Db): string[] {
  * Replaces the whole knowledge base with the seed in one transaction: either every row of the new seed is
  * in place, or (on any error) the database is exactly as it was. Revisions are kept: they are the history.
  */
-export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { version: string } {
+export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { version: string; snapshot: Snapshot } {
   const run = db.$client.transaction(() => {
     const writer = new SeedWriter(db, options);
     writer.providers(seed.providers);
@@ -49,7 +51,7 @@ export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { versi
       writer.topic(topic, position);
     });
     writer.finish(seed.version);
-    return { version: seed.version };
+    return { version: seed.version, snapshot: writer.snapshot() };
   });
   return run();
 }
@@ -69,6 +71,15 @@ export class SeedWriter {
     Database.Statement
   >;
   private readonly providersBySlug = new Map<string, SeedProvider>();
+  /** The snapshot of what is written, as readSnapshot would read it back once committed. */
+  private readonly parts: SnapshotParts = {
+    dataset: { version: '', seedHash: '', builtAt: '', revision: 0 },
+    providers: [],
+    topics: [],
+    dimensions: [],
+    facts: [],
+  };
+  private assembled: Snapshot | undefined;
 
   /** Throws UnexportedEditsError (before touching anything) when the reseed would drop admin edits. */
   constructor(db: Db, options: LoadOptions) {
@@ -118,12 +129,20 @@ export class SeedWriter {
       .forEach((p, i) => {
         this.insert.provider.run(p.slug, p.name, p.kubernetes_service, p.kubernetes_service_short, JSON.stringify(p.aliases), i);
         this.providersBySlug.set(p.slug, p);
+        this.parts.providers.push({
+          slug: p.slug,
+          name: p.name,
+          kubernetes_service: p.kubernetes_service,
+          kubernetes_service_short: p.kubernetes_service_short,
+          aliases: p.aliases,
+        });
       });
   }
 
   /** `position` orders the topics as their files are ordered in the seed directory. */
   topic(topic: SeedTopic, position: number): void {
     this.insert.topic.run(topic.slug, topic.title, topic.summary, JSON.stringify(topic.aliases), position);
+    this.parts.topics.push(topicRecord(topic));
     this.index.add({
       kind: 'topic',
       ref: topic.slug,
@@ -153,6 +172,13 @@ export class SeedWriter {
         "INSERT INTO revisions (fact_id, action, actor, at, before, after, dataset_version, unexported) VALUES (NULL, 'reseed', ?, ?, NULL, NULL, ?, 0)",
       )
       .run(this.actor, this.now, version);
+    this.parts.dataset = { version, seedHash: version, builtAt: this.now, revision: 0 };
+  }
+
+  /** The snapshot of the knowledge base as written, once finish() ran: the server serves it without reading it back. */
+  snapshot(): Snapshot {
+    this.assembled ??= assembleSnapshot(this.parts);
+    return this.assembled;
   }
 
   private dimension(topic: SeedTopic, dim: SeedDimension, position: number): void {
@@ -168,10 +194,30 @@ export class SeedWriter {
       position,
     );
     this.insert.divergence.run(key, dim.divergence.summary, dim.divergence.severity, dim.divergence.example);
+    const migration: Divergence['migration'] = [];
     for (const [direction, note] of Object.entries(dim.divergence.migration)) {
-      const [from, to] = direction.split('->');
+      const [from, to] = direction.split('->') as [ProviderSlug, ProviderSlug];
       this.insert.note.run(key, from, to, note);
+      migration.push({ direction, from, to, note });
     }
+    // the order readSnapshot reads them in: by the providers' slugs
+    migration.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+    this.parts.dimensions.push({
+      key,
+      slug: dim.slug,
+      topic: topic.slug,
+      title: dim.title,
+      question: dim.question,
+      baseline: dim.baseline,
+      keywords: dim.keywords,
+      divergence: {
+        summary: dim.divergence.summary,
+        severity: dim.divergence.severity,
+        example: dim.divergence.example,
+        migration,
+      },
+      cells: { aws: [], azure: [], gcp: [] },
+    });
     this.index.add({
       kind: 'dimension',
       ref: key,
@@ -184,9 +230,9 @@ export class SeedWriter {
     });
     for (const provider of PROVIDER_SLUGS) {
       const cell = dim.facts[provider];
-      cell.forEach((fact, fi) => {
-        this.fact(topic, dim, provider, fact, fi, cell.length === 1 || fact.default === true);
-      });
+      const facts = cell.map((fact, fi) => this.fact(topic, dim, provider, fact, fi, cell.length === 1 || fact.default === true));
+      // the default first, then seed order (a stable sort), as readSnapshot reads a cell
+      this.parts.facts.push(...facts.sort((a, b) => Number(b.default) - Number(a.default)));
     }
   }
 
@@ -197,7 +243,7 @@ export class SeedWriter {
     fact: SeedFact,
     position: number,
     isDefault: boolean,
-  ): void {
+  ): Fact {
     const id = factId(provider, topic.slug, dim.slug, fact.variant);
     this.insert.fact.run(
       id,
@@ -235,6 +281,20 @@ export class SeedWriter {
         { name: p.name, kubernetesServiceShort: p.kubernetes_service_short, aliases: p.aliases },
       ),
     );
+    return {
+      id,
+      provider,
+      topic: topic.slug,
+      dimension: dim.slug,
+      ...(fact.variant ? { variant: fact.variant } : {}),
+      default: isDefault,
+      value: fact.value,
+      details: fact.details,
+      sources: fact.sources.map((src) => ({ url: src.url, title: src.title })),
+      verified: fact.verified,
+      confidence: fact.confidence,
+      tags: fact.tags,
+    };
   }
 }
 

@@ -81,7 +81,7 @@ describe('loadSeedDir with parse workers', () => {
     const { version } = loadSeed(expected, readSeed(REAL_SEED), { now: NOW });
     const db = openDb(':memory:');
 
-    await expect(loadSeedDir(db, REAL_SEED, { now: NOW, pipeline: true })).resolves.toEqual({ version, topics: 12 });
+    await expect(loadSeedDir(db, REAL_SEED, { now: NOW, pipeline: true })).resolves.toMatchObject({ version, topics: 12 });
     expect(new Set(workers.mock.contexts).size).toBeGreaterThan(0);
     expect(contentHash(db)).toBe(contentHash(expected));
     expect(db.$client.prepare('SELECT count(*) FROM facts').pluck().get()).toBe(485);
