@@ -237,14 +237,15 @@ function ftsScores(
   return { topics, dims };
 }
 
-export interface Ranked {
+interface Ranked {
   topics: { doc: TopicDoc; score: number }[];
+  /** the dimensions of the best topics (at most MAX_TOPICS), best first */
   dims: { doc: DimensionDoc; score: number }[];
   best: number;
 }
 
-/** Exported for the eval's diagnostics (tests/eval). */
-export function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
+/** Topics by how well the question matches them, and the dimensions of the best ones. */
+function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
   const fts = ftsScores(kb, kb.snapshot(), question.ftsWords, question.ftsPhrases);
   const topicScore = new Map<string, number>();
   const topicOwn = new Map<string, number>();
@@ -283,14 +284,17 @@ export function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
   });
   const position = new Map(index.topics.map((t, i) => [t, i]));
   topics.sort((a, b) => b.score - a.score || (position.get(a.doc) ?? 0) - (position.get(b.doc) ?? 0));
-  // the other dimensions of the best topics score 0 on their own words but still rank by their topic's lift
-  for (const t of topics.slice(0, MAX_TOPICS)) {
-    for (const doc of index.dimensionsByTopic.get(t.doc.topic.slug) ?? []) {
-      if (!candidates.has(doc)) dims.push({ doc, own: 0, score: 0 });
+  // answers come from the best topics only: their dimensions are the ones ranked (all of them: those sharing no
+  // word with the question score 0 on their own but still rank by their topic's lift)
+  const best3 = new Set(topics.slice(0, MAX_TOPICS).map((t) => t.doc.topic.slug));
+  const inBest = dims.filter((d) => best3.has(d.doc.topic.slug));
+  for (const slug of best3) {
+    for (const doc of index.dimensionsByTopic.get(slug) ?? []) {
+      if (!candidates.has(doc)) inBest.push({ doc, own: 0, score: 0 });
     }
   }
   // a dimension ranks by its own words, lifted by how well its topic matches as a whole
-  const ranked = dims
+  const ranked = inBest
     .map((d) => ({ doc: d.doc, score: d.score + 0.5 * (topicOwn.get(d.doc.topic.slug) ?? 0) }))
     .sort((a, b) => b.score - a.score || a.doc.order - b.doc.order);
   return { topics, dims: ranked, best };
