@@ -54,11 +54,8 @@ export const SourceSchema = z.object({
 });
 export type Source = z.infer<typeof SourceSchema>;
 
-/** ISO calendar date (YYYY-MM-DD); YAML may hand us a Date for unquoted dates. */
-export const IsoDateSchema = z.preprocess(
-  (v) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v),
-  z.iso.date(),
-);
+/** ISO calendar date (YYYY-MM-DD); the seed reader's YAML core schema keeps an unquoted date a string. */
+export const IsoDateSchema = z.iso.date();
 
 export const SeedFactSchema = z
   .object({
