@@ -42,9 +42,16 @@ export async function loadSeedDir(
   }
 }
 
-/** db.transaction() cannot span awaits; nothing else uses the database while the seed loads. */
+/**
+ * db.transaction() cannot span awaits; nothing else uses the database while the seed loads. The commit skips
+ * SQLite's automatic checkpoint: copying a 100x seed's 226 MB write-ahead log into the database file took
+ * 0.5 s of the start-up. The log stays until SQLite checkpoints it on the next write or at close (reads find
+ * their pages in it meanwhile); the commit itself is as durable as any (synchronous=FULL syncs the log).
+ */
 async function inTransaction<T>(db: Db, run: () => Promise<T>): Promise<T> {
   const sqlite = db.$client;
+  const autoCheckpoint = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
+  sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.exec('BEGIN IMMEDIATE');
   try {
     const result = await run();
@@ -54,6 +61,8 @@ async function inTransaction<T>(db: Db, run: () => Promise<T>): Promise<T> {
     // some errors (a full disk) end the transaction themselves
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
     throw err;
+  } finally {
+    sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
   }
 }
 
