@@ -47,7 +47,7 @@ export const GRAPHIQL_CSP = [
  * for every request, parsing the CSP each time: a sixth of the CPU of serving a cached answer.) The options
  * are static, so every response carries the same headers.
  */
-export function securityHeaderValues(): Record<string, string> {
+function securityHeaderValues(): Record<string, string> {
   const headers: Record<string, string> = {};
   const res = {
     setHeader: (name: string, value: string | number) => {

@@ -197,7 +197,8 @@ function ftsMatch(kb: Kb, snap: Snapshot, terms: string[]): string {
   const any = terms.join(' OR ');
   const selective = terms.filter((t) => {
     const { rows, holding } = rowsHolding(kb, snap, t);
-    return holding <= COMMON_SHARE * rows;
+    // a term no row holds selects nothing: the common words alone must still find their rows
+    return holding > 0 && holding <= COMMON_SHARE * rows;
   });
   return selective.length > 0 && selective.length < terms.length ? `(${selective.join(' OR ')}) AND (${any})` : any;
 }
