@@ -246,8 +246,8 @@ interface Ranked {
 }
 
 /** Topics by how well the question matches them, and the dimensions of the best ones. */
-function rank(kb: Kb, index: AskIndex, question: Question): Ranked {
-  const fts = ftsScores(kb, kb.snapshot(), question.ftsWords, question.ftsPhrases);
+function rank(kb: Kb, snap: Snapshot, index: AskIndex, question: Question): Ranked {
+  const fts = ftsScores(kb, snap, question.ftsWords, question.ftsPhrases);
   const topicScore = new Map<string, number>();
   const topicOwn = new Map<string, number>();
   for (const t of index.topics) topicOwn.set(t.topic.slug, lexicalScore(t, question, index.idf));
@@ -394,7 +394,7 @@ export function ask(kb: Kb, q: string): Ask {
   const order = providerOrder(snap, asked);
   const base = { question, providers: asked, dataset: { version: snap.version } };
 
-  const ranked = read.stems.length > 0 ? rank(kb, index, read) : undefined;
+  const ranked = read.stems.length > 0 ? rank(kb, snap, index, read) : undefined;
   if (!ranked || ranked.best < MIN_SCORE) {
     const suggestions = suggestTopics(index, question);
     const names = suggestions.map((s) => s.title).join(', ');

@@ -43,14 +43,32 @@ export function json<T>(text: unknown): T {
   return JSON.parse(String(text)) as T;
 }
 
-/** A row of the `facts` table as the API's Fact: the one mapping, shared by the snapshot, the writes and export. */
-export function factFromRow(r: Row, sources: Fact['sources']): Fact {
+/** The API's Fact from its fields: the one place that fixes its shape and key order (the bytes clients get). */
+export function factRecord(f: Omit<Fact, 'variant'> & { variant?: string | null }): Fact {
   return {
+    id: f.id,
+    provider: f.provider,
+    topic: f.topic,
+    dimension: f.dimension,
+    ...(f.variant ? { variant: f.variant } : {}),
+    default: f.default,
+    value: f.value,
+    details: f.details,
+    sources: f.sources,
+    verified: f.verified,
+    confidence: f.confidence,
+    tags: f.tags,
+  };
+}
+
+/** A row of the `facts` table as the API's Fact: shared by the snapshot, the writes and export. */
+export function factFromRow(r: Row, sources: Fact['sources']): Fact {
+  return factRecord({
     id: r.id as string,
     provider: r.provider as ProviderSlug,
     topic: r.topic as string,
     dimension: (r.dimension_key as string).slice((r.topic as string).length + 1),
-    ...(r.variant ? { variant: r.variant as string } : {}),
+    variant: r.variant as string | null,
     default: r.is_default === 1,
     value: r.value as string,
     details: r.details as string,
@@ -58,7 +76,7 @@ export function factFromRow(r: Row, sources: Fact['sources']): Fact {
     verified: r.verified as string,
     confidence: r.confidence as Fact['confidence'],
     tags: json<string[]>(r.tags),
-  };
+  });
 }
 
 /** The providers table, in canonical order (the snapshot and `npm run export` read it alike). */

@@ -11,7 +11,7 @@ import {
   type SeedTopic,
 } from '../domain/seed.js';
 import { factIndexEntry, SearchIndexWriter } from '../kb/search-index.js';
-import { assembleSnapshot, type Snapshot, type SnapshotParts, topicRecord } from '../kb/snapshot.js';
+import { assembleSnapshot, factRecord, type Snapshot, type SnapshotParts, topicRecord } from '../kb/snapshot.js';
 import type { Seed } from './read.js';
 
 export interface LoadOptions {
@@ -281,12 +281,12 @@ export class SeedWriter {
         { name: p.name, kubernetesServiceShort: p.kubernetes_service_short, aliases: p.aliases },
       ),
     );
-    return {
+    return factRecord({
       id,
       provider,
       topic: topic.slug,
       dimension: dim.slug,
-      ...(fact.variant ? { variant: fact.variant } : {}),
+      variant: fact.variant,
       default: isDefault,
       value: fact.value,
       details: fact.details,
@@ -294,7 +294,7 @@ export class SeedWriter {
       verified: fact.verified,
       confidence: fact.confidence,
       tags: fact.tags,
-    };
+    });
   }
 }
 
