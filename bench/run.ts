@@ -1,5 +1,5 @@
 // `npm run bench [-- --smoke] [-- --scale 1,10,100]`: the service against a bare Fastify serving its own bytes.
-// README.md (Performance) says what is measured and how to read it.
+// bench/README.md says what is measured and how to read it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
