@@ -145,7 +145,10 @@ export const OS_KINDS = ['linux', 'windows'] as const;
 export const AppliesSchema = z
   .object({
     versions: oneLine(40)
-      .regex(/^(?:[<>]=?|=)?\d+\.\d+(?:\s*-\s*\d+\.\d+|\s+[<>]=?\d+\.\d+)?$/, 'a version range such as ">=1.30", "1.28-1.31" or ">=1.28 <1.33"')
+      .regex(
+        /^(?:[<>]=?|=)?\d+\.\d+(?:\s*-\s*\d+\.\d+|\s+[<>]=?\d+\.\d+)?$/,
+        'a version range such as ">=1.30", "1.28-1.31" or ">=1.28 <1.33"',
+      )
       .optional(),
     os: z.enum(OS_KINDS).optional(),
     modes: z.array(oneLine(60)).min(1).optional(),
@@ -217,12 +220,24 @@ export const SeedDivergenceSchema = z
   .strict();
 export type SeedDivergence = z.infer<typeof SeedDivergenceSchema>;
 
-/** A seed fact checked on its own (no `high` confidence for Preview) with its `verified` derived from its sources. */
-const seedFactInCell = SeedFactSchema.superRefine((f, ctx) => {
+/** What breaks the rules of a fact on its own (no `high` confidence for a Preview feature), or undefined. */
+export function factRuleProblem(f: { status?: FactStatus; confidence?: string }): { field: string; message: string } | undefined {
   if (f.status === 'preview' && f.confidence === 'high') {
-    ctx.addIssue({ code: 'custom', path: ['confidence'], message: 'a preview fact cannot have confidence high' });
+    return { field: 'confidence', message: 'a preview fact cannot have confidence high' };
   }
-}).transform((f): SeedFact => ({ ...f, verified: oldestChecked(f.sources) }));
+  return undefined;
+}
+
+/** factRuleProblem as a zod refinement, for the seed and the write API's bodies. */
+export function seedFactRules(f: { status?: FactStatus; confidence?: string }, ctx: z.RefinementCtx): void {
+  const problem = factRuleProblem(f);
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+}
+
+/** A seed fact checked on its own, with its `verified` derived from its sources. */
+const seedFactInCell = SeedFactSchema.superRefine(seedFactRules).transform(
+  (f): SeedFact => ({ ...f, verified: oldestChecked(f.sources) }),
+);
 
 const cellSchema = z.array(seedFactInCell).min(1, 'every provider needs at least one fact');
 
@@ -241,6 +256,16 @@ export const SeedDimensionSchema = z
   })
   .strict();
 export type SeedDimension = z.infer<typeof SeedDimensionSchema>;
+
+/** `dimensions[3].facts.gcp[0].sources[0].url`, the way a reviewer finds it in the file. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(root)';
+}
 
 /** Slug of a variant name, used in fact ids: "Azure CNI Overlay" -> "azure-cni-overlay". */
 export function variantSlug(variant: string): string {
@@ -294,21 +319,28 @@ function checkKeys(dim: SeedDimension, path: (string | number)[], ctx: z.Refinem
   if ((by === 'enum') !== (dim.values !== undefined)) issue(['values'], 'give values exactly when compare_by is enum');
   for (const provider of PROVIDER_SLUGS) {
     dim.facts[provider].forEach((f, j) => {
-      const at = ['facts', provider, j, 'key'];
-      const key = f.key;
-      if (by === 'none') {
-        if (key !== undefined) issue(at, 'compare_by none takes no key');
-        return;
-      }
-      if (key === undefined) return issue(at, `required: compare_by is ${by}`);
-      if (by === 'number' && typeof key !== 'number') issue(at, 'must be a number');
-      if (by === 'boolean' && typeof key !== 'boolean') issue(at, 'must be true or false');
-      if (by === 'enum' && !dim.values?.includes(String(key))) issue(at, `must be one of ${dim.values?.join(', ')}`);
-      if (by === 'key' && (typeof key !== 'string' || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(key))) {
-        issue(at, 'must be a short kebab-case key');
-      }
+      const problem = factKeyProblem(dim, f.key);
+      if (problem) issue(['facts', provider, j, 'key'], problem);
     });
   }
+}
+
+/** Why a fact's `key` does not fit its dimension's `compare_by`, or undefined when it does (the write API asks too). */
+export function factKeyProblem(
+  dim: { compare_by?: CompareKind | null; values?: readonly string[] | null },
+  key: FactKey | null | undefined,
+): string | undefined {
+  const by = dim.compare_by;
+  if (by === undefined || by === null) return undefined;
+  if (by === 'none') return key === undefined || key === null ? undefined : 'compare_by none takes no key';
+  if (key === undefined || key === null) return `required: compare_by is ${by}`;
+  if (by === 'number' && typeof key !== 'number') return 'must be a number';
+  if (by === 'boolean' && typeof key !== 'boolean') return 'must be true or false';
+  if (by === 'enum' && !dim.values?.includes(String(key))) return `must be one of ${dim.values?.join(', ')}`;
+  if (by === 'key' && (typeof key !== 'string' || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(key))) {
+    return 'must be a short kebab-case key';
+  }
+  return undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Provider, Topic, TopicSummary } from '../domain/api.js';
 import type { ProviderSlug } from '../domain/seed.js';
 import { BadInputError, listValues, NotFoundError } from './errors.js';
-import type { DimensionRecord, Kb, Snapshot, TopicRecord } from './snapshot.js';
+import type { Kb } from './kb.js';
+import type { DimensionRecord, Snapshot, TopicRecord } from './snapshot.js';
 
 export function listProviders(kb: Kb): Provider[] {
   return kb.snapshot().providers;

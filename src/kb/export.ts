@@ -1,5 +1,5 @@
 import type { Fact } from '../domain/api.js';
-import type { Kb } from './snapshot.js';
+import type { Kb } from './kb.js';
 
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

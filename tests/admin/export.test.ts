@@ -2,7 +2,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFact, factEtag, updateFact } from '../../src/kb/admin.js';
-import { Kb } from '../../src/kb/snapshot.js';
+import { Kb } from '../../src/kb/kb.js';
 import { ensureSeeded } from '../../src/seed/ensure.js';
 import { canonicalTopic, exportSeed } from '../../src/seed/export.js';
 import { loadSeed, UnexportedEditsError, unexportedFactIds } from '../../src/seed/load.js';
