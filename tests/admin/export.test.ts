@@ -85,9 +85,15 @@ describe('npm run export', () => {
         dimension: 'cluster-dns-server',
         variant: 'Exported variant',
         value: 'A value with: a colon and "quotes"',
+        status: 'preview',
         details: `A long paragraph ${'that goes on and on '.repeat(12)}and ends.`,
-        sources: [{ url: 'https://example.com/doc', title: 'Doc' }],
-        verified: '2026-11-01',
+        sources: [
+          {
+            url: 'https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/',
+            title: 'Doc',
+            checked: '2026-11-01',
+          },
+        ],
         confidence: 'low',
         tags: [],
       },

@@ -238,8 +238,16 @@ describe('GET /v1/facts/{id}', () => {
       variant: 'Cloud DNS for GKE',
       default: false,
       value: 'Cloud DNS',
+      status: 'ga',
+      applies: {},
       details: 'Cloud DNS can replace kube-dns as the cluster DNS provider.',
-      sources: [{ url: 'https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns', title: 'Using Cloud DNS for GKE' }],
+      sources: [
+        {
+          url: 'https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns',
+          title: 'Using Cloud DNS for GKE',
+          checked: '2026-11-26',
+        },
+      ],
       verified: '2026-11-26',
       confidence: 'high',
       tags: ['managed'],

@@ -83,6 +83,7 @@ describe('ask (fixture seed)', () => {
     expect(a.citations).toContainEqual({
       url: 'https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/',
       title: 'DNS for Services and Pods',
+      checked: '2026-11-26',
     });
   });
 
