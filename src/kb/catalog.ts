@@ -38,6 +38,9 @@ export function publicDimension(d: DimensionRecord): Topic['dimensions'][number]
     question: d.question,
     baseline: d.baseline,
     keywords: d.keywords,
+    ...(d.compare_by !== undefined ? { compare_by: d.compare_by } : {}),
+    ...(d.unit !== undefined ? { unit: d.unit } : {}),
+    ...(d.values !== undefined ? { values: d.values } : {}),
     divergence: d.divergence,
   };
 }

@@ -324,7 +324,7 @@ describe('GET /v1/dataset and /v1/export', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const rows = csv.body.trimEnd().split('\r\n');
     expect(rows[0]).toBe(
-      'id,provider,topic,topic_title,dimension,dimension_title,variant,default,value,details,sources,verified,confidence,tags',
+      'id,provider,topic,topic_title,dimension,dimension_title,variant,default,value,details,sources,verified,confidence,tags,status,key',
     );
     expect(rows).toHaveLength(11);
     expectError(await get('/v1/export?format=xml'), 400, /query parameter "format"/);
