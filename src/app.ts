@@ -20,7 +20,7 @@ import factRoutes from './http/routes/facts.js';
 import healthRoutes from './http/routes/health.js';
 import searchRoutes from './http/routes/search.js';
 import securityHeaders from './http/security.js';
-import { Kb, type Snapshot } from './kb/snapshot.js';
+import { Kb } from './kb/kb.js';
 import mcp from './mcp/plugin.js';
 
 declare module 'fastify' {
@@ -33,8 +33,6 @@ export interface AppDeps {
   /** An open, migrated and seeded database; by default the one at config.DB_PATH. */
   db?: Db;
   logger?: FastifyServerOptions['logger'];
-  /** The snapshot of what the seed loader has just committed to `db` (see Kb.prime). */
-  snapshot?: Snapshot;
   /** Overrides of the load-shedding limits (tests simulate pressure with them). */
   loadShedding?: LoadSheddingOptions;
 }
@@ -43,9 +41,8 @@ export interface AppDeps {
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const db = deps.db ?? openDb(config.DB_PATH);
   const kb = new Kb(db, { staleAfterDays: config.STALE_AFTER_DAYS });
-  if (deps.snapshot) kb.prime(deps.snapshot);
-  // read now, before load shedding starts watching the event loop: a 100x seed's snapshot takes over a second,
-  // which it would count as event-loop delay and answer 503 (readiness probe included) for a while after listen
+  // read now, before load shedding starts watching the event loop: a big dataset's snapshot would count as
+  // event-loop delay and answer 503 (readiness probe included) for a while after listen
   kb.snapshot();
 
   const app = Fastify({

@@ -1,28 +1,121 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
+export interface OpenOptions {
+  /**
+   * Open an existing file for reading only (a database built ahead by `npm run db:build`): nothing is created
+   * or migrated, and a file whose schema is behind the code is refused rather than read wrongly.
+   */
+  readonly?: boolean;
+}
+
 /**
  * Opens (creating when missing) the SQLite file and brings its schema up to date.
  * WAL lets readers proceed during a write; synchronous=FULL makes an acknowledged write survive a crash;
  * busy_timeout makes a second writer wait instead of failing with SQLITE_BUSY.
  */
-export function openDb(path: string): Db {
+export function openDb(path: string, options: OpenOptions = {}): Db {
+  if (options.readonly) {
+    const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+    const db = drizzle({ client: sqlite, schema });
+    const behind = pendingMigrations(sqlite);
+    if (behind > 0) {
+      sqlite.close();
+      throw new Error(`${path}: the database lacks ${behind} migration(s) of this version; rebuild it (npm run db:build)`);
+    }
+    return db;
+  }
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle(sqlite, { schema }) as Db;
+  const db = drizzle({ client: sqlite, schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return db;
+}
+
+/** A database file that cannot be opened or created; the message names the path and the way out. */
+export class DbOpenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DbOpenError';
+  }
+}
+
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function nearestExisting(dir: string): string {
+  return existsSync(dir) || dirname(dir) === dir ? dir : nearestExisting(dirname(dir));
+}
+
+/**
+ * The database a server serves: written when this process may write the file and its directory (WAL needs
+ * files beside it), opened read-only when it may only read an existing file (one built into an image by
+ * `npm run db:build`), created when missing. Answers whether writes are possible.
+ */
+export function openForServing(path: string): { db: Db; writable: boolean } {
+  if (path === ':memory:') return { db: openDb(path), writable: true };
+  const file = resolve(path);
+  const dir = dirname(file);
+  try {
+    if (existsSync(file)) {
+      if (canWrite(file) && canWrite(dir)) return { db: openDb(file), writable: true };
+      return { db: openDb(file, { readonly: true }), writable: false };
+    }
+    const existing = nearestExisting(dir);
+    if (!canWrite(existing)) {
+      throw new DbOpenError(
+        `cannot create the database ${file}: ${existing} is not writable; set DB_PATH to a writable place, or build the database ahead (npm run db:build)`,
+      );
+    }
+    return { db: openDb(file), writable: true };
+  } catch (err) {
+    if (err instanceof DbOpenError) throw err;
+    throw new DbOpenError(`cannot open the database ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** How many of the code's migrations the file has not applied (drizzle records each applied one by its hash). */
+function pendingMigrations(sqlite: Database.Database): number {
+  const table = sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
+    .pluck()
+    .get();
+  const applied = new Set<unknown>(table ? sqlite.prepare('SELECT hash FROM __drizzle_migrations').pluck().all() : []);
+  return readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR }).filter((m) => !applied.has(m.hash)).length;
+}
+
+/** Runs `fn` as one write transaction (IMMEDIATE: it takes the write lock first, so a second writer waits). */
+export function transaction<T>(db: Db, fn: () => T): T {
+  return db.$client.transaction(fn).immediate();
+}
+
+/** Runs `fn` as one read transaction: everything it reads is of one committed version. */
+export function readTransaction<T>(db: Db, fn: () => T): T {
+  return db.$client.transaction(fn).deferred();
+}
+
+/** A reader of SQLite's data_version, which changes when another connection commits to the file. */
+export function dataVersionReader(db: Db): () => unknown {
+  const stmt = db.$client.prepare('PRAGMA data_version').pluck();
+  return () => stmt.get();
 }

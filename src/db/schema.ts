@@ -1,8 +1,20 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { REVISION_ACTIONS } from '../domain/admin.js';
+import type { Fact } from '../domain/api.js';
+import {
+  type Applies,
+  type Change,
+  COMPARE_KINDS,
+  CONFIDENCES,
+  FACT_STATUSES,
+  type FactKey,
+  PROVIDER_SLUGS,
+  SEVERITIES,
+} from '../domain/seed.js';
 
 export const providers = sqliteTable('providers', {
-  slug: text('slug').primaryKey(),
+  slug: text('slug', { enum: PROVIDER_SLUGS }).primaryKey(),
   name: text('name').notNull(),
   kubernetesService: text('kubernetes_service').notNull(),
   kubernetesServiceShort: text('kubernetes_service_short').notNull(),
@@ -31,6 +43,9 @@ export const dimensions = sqliteTable(
     question: text('question').notNull(),
     baseline: text('baseline').notNull(),
     keywords: text('keywords', { mode: 'json' }).$type<string[]>().notNull(),
+    compareBy: text('compare_by', { enum: COMPARE_KINDS }),
+    unit: text('unit'),
+    values: text('values', { mode: 'json' }).$type<string[]>(),
     position: integer('position').notNull(),
   },
   (t) => [index('dimensions_topic_idx').on(t.topic, t.position)],
@@ -40,7 +55,7 @@ export const facts = sqliteTable(
   'facts',
   {
     id: text('id').primaryKey(),
-    provider: text('provider')
+    provider: text('provider', { enum: PROVIDER_SLUGS })
       .notNull()
       .references(() => providers.slug),
     topic: text('topic')
@@ -52,9 +67,12 @@ export const facts = sqliteTable(
     variant: text('variant'),
     isDefault: integer('is_default', { mode: 'boolean' }).notNull(),
     value: text('value').notNull(),
+    key: text('key', { mode: 'json' }).$type<FactKey>(),
+    status: text('status', { enum: FACT_STATUSES }).notNull().default('ga'),
+    applies: text('applies', { mode: 'json' }).$type<Applies>(),
+    changes: text('changes', { mode: 'json' }).$type<Change[]>(),
     details: text('details').notNull(),
-    verified: text('verified').notNull(),
-    confidence: text('confidence', { enum: ['high', 'medium', 'low'] }).notNull(),
+    confidence: text('confidence', { enum: CONFIDENCES }).notNull(),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
     position: integer('position').notNull(),
     /** `seed` for facts loaded from seed files, `admin` once the write API has touched them. */
@@ -63,11 +81,7 @@ export const facts = sqliteTable(
       .default('seed'),
     updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
   },
-  (t) => [
-    index('facts_dimension_idx').on(t.dimensionKey, t.provider, t.position),
-    index('facts_topic_idx').on(t.topic),
-    index('facts_verified_idx').on(t.verified),
-  ],
+  (t) => [index('facts_dimension_idx').on(t.dimensionKey, t.provider, t.position), index('facts_topic_idx').on(t.topic)],
 );
 
 export const sources = sqliteTable(
@@ -79,6 +93,8 @@ export const sources = sqliteTable(
     position: integer('position').notNull(),
     url: text('url').notNull(),
     title: text('title').notNull(),
+    /** The day this page was last read against the fact; the fact's `verified` is the oldest of its sources'. */
+    checked: text('checked').notNull().default(''),
   },
   (t) => [primaryKey({ columns: [t.factId, t.position] })],
 );
@@ -88,7 +104,7 @@ export const divergences = sqliteTable('divergences', {
     .primaryKey()
     .references(() => dimensions.key, { onDelete: 'cascade' }),
   summary: text('summary').notNull(),
-  severity: text('severity', { enum: ['low', 'medium', 'high', 'critical'] }).notNull(),
+  severity: text('severity', { enum: SEVERITIES }).notNull(),
   example: text('example').notNull(),
 });
 
@@ -98,8 +114,8 @@ export const migrationNotes = sqliteTable(
     dimensionKey: text('dimension_key')
       .notNull()
       .references(() => dimensions.key, { onDelete: 'cascade' }),
-    fromProvider: text('from_provider').notNull(),
-    toProvider: text('to_provider').notNull(),
+    fromProvider: text('from_provider', { enum: PROVIDER_SLUGS }).notNull(),
+    toProvider: text('to_provider', { enum: PROVIDER_SLUGS }).notNull(),
     note: text('note').notNull(),
   },
   (t) => [primaryKey({ columns: [t.dimensionKey, t.fromProvider, t.toProvider] })],
@@ -120,11 +136,11 @@ export const revisions = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     factId: text('fact_id'),
-    action: text('action', { enum: ['create', 'update', 'delete', 'reseed'] }).notNull(),
+    action: text('action', { enum: REVISION_ACTIONS }).notNull(),
     actor: text('actor').notNull(),
     at: text('at').notNull(),
-    before: text('before', { mode: 'json' }),
-    after: text('after', { mode: 'json' }),
+    before: text('before', { mode: 'json' }).$type<Fact>(),
+    after: text('after', { mode: 'json' }).$type<Fact>(),
     datasetVersion: text('dataset_version').notNull(),
     /** 1 until `npm run export` has written the change back to the seed files. */
     unexported: integer('unexported', { mode: 'boolean' }).notNull().default(false),

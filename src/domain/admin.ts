@@ -1,36 +1,45 @@
 import { z } from 'zod';
 import { DatasetRefSchema, FactSchema } from './api.js';
-import { ProviderSlugSchema, SeedFactSchema, SlugSchema } from './seed.js';
+import { ProviderSlugSchema, SeedFactSchema, SlugSchema, seedFactRules } from './seed.js';
 
 /**
  * Shapes of the write API, derived from the seed format so an admin edit is exactly what a seed file could
  * hold (the export writes it back there).
  */
 
+/**
+ * `verified` is not written: it is the oldest `checked` date of a fact's sources. A body naming it is refused
+ * with that advice (rather than the bare "unrecognized key" of a strict object).
+ */
+const derivedVerified = z
+  .never({ error: 'is derived from the sources (the oldest sources[].checked): set sources[].checked instead' })
+  .optional()
+  .meta({ description: 'not accepted: derived from sources[].checked' });
+
 /** A new fact: a seed fact plus where it goes. */
 export const NewFactSchema = SeedFactSchema.extend({
   provider: ProviderSlugSchema,
   topic: SlugSchema,
   dimension: SlugSchema,
-}).meta({ id: 'NewFact' });
+  verified: derivedVerified,
+})
+  .superRefine(seedFactRules)
+  .meta({ id: 'NewFact' });
 export type NewFact = z.infer<typeof NewFactSchema>;
 
-const seedFact = SeedFactSchema.shape;
-export const PATCHABLE_FIELDS = ['value', 'details', 'sources', 'verified', 'confidence', 'tags', 'default'] as const;
+/** What a PATCH may name: the seed fact's fields in the format's order (but `variant`), then `default`. */
+const PATCHABLE_FIELDS = [...Object.keys(SeedFactSchema.shape).filter((k) => k !== 'variant' && k !== 'default'), 'default'];
 
 /**
- * A partial update; absent fields keep their value. Built field by field rather than with `.partial()`,
- * because `tags` has a default in the seed schema and a default would overwrite the tags of every PATCH.
+ * A partial update: every field of a seed fact but `variant` (part of the id); absent fields keep their value.
+ * `tags` is redeclared without the seed's default, which would otherwise overwrite the tags of every PATCH.
  */
-export const FactPatchSchema = z
-  .object({
-    value: seedFact.value.optional(),
-    details: seedFact.details.optional(),
-    sources: seedFact.sources.optional(),
-    verified: seedFact.verified.optional(),
-    confidence: seedFact.confidence.optional(),
-    tags: z.array(SlugSchema).optional(),
+export const FactPatchSchema = SeedFactSchema.omit({ variant: true })
+  .partial()
+  .extend({
     default: z.boolean().optional().meta({ description: 'true makes this variant the default of its cell' }),
+    tags: z.array(SlugSchema).optional(),
+    verified: derivedVerified,
   })
   .strict()
   .refine((p) => Object.values(p).some((v) => v !== undefined), {

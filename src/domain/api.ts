@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { ConfidenceSchema, ProviderSlugSchema, SeveritySchema, SourceSchema } from './seed.js';
+import {
+  AppliesSchema,
+  ChangeSchema,
+  CompareKindSchema,
+  ConfidenceSchema,
+  FactKeySchema,
+  FactStatusSchema,
+  ProviderSlugSchema,
+  SeveritySchema,
+  SourceSchema,
+} from './seed.js';
 
 /**
  * The shapes clients receive. Each is declared once; REST serializes with them, the OpenAPI document shows
@@ -28,6 +38,9 @@ export type Provider = z.infer<typeof ProviderSchema>;
 
 export const FactSourceSchema = SourceSchema.extend({ url: z.string() }).meta({ id: 'Source' });
 
+/** What a fact is limited to (Kubernetes versions, node OS, modes, regions); `{}` when it holds everywhere. */
+export const FactAppliesSchema = z.object(AppliesSchema.shape).meta({ id: 'Applies' });
+
 export const FactSchema = z
   .object({
     id: z.string().meta({ example: 'gcp/ip-allocation/per-node-pod-range' }),
@@ -37,9 +50,13 @@ export const FactSchema = z
     variant: z.string().optional(),
     default: z.boolean().meta({ description: 'The default variant of its cell (true when the cell has one fact).' }),
     value: z.string(),
+    key: FactKeySchema.optional().meta({ description: "the comparable value, in the form its dimension's compare_by declares" }),
+    status: FactStatusSchema,
+    applies: FactAppliesSchema,
+    changes: z.array(ChangeSchema).optional().meta({ description: 'dated or versioned changes: retirements, new defaults' }),
     details: z.string(),
     sources: z.array(FactSourceSchema),
-    verified: z.string().meta({ description: 'ISO date the sources were last checked' }),
+    verified: z.string().meta({ description: 'ISO date: the oldest `checked` of its sources' }),
     confidence: ConfidenceSchema,
     tags: z.array(z.string()),
   })
@@ -74,6 +91,9 @@ export const DimensionSchema = z
     question: z.string(),
     baseline: z.string(),
     keywords: z.array(z.string()),
+    compare_by: CompareKindSchema.optional().meta({ description: "how the cells compare: the form of each fact's key" }),
+    unit: z.string().optional().meta({ description: 'the unit of the keys when compare_by is number' }),
+    values: z.array(z.string()).optional().meta({ description: 'the keys a fact may take when compare_by is enum' }),
     divergence: DivergenceSchema,
   })
   .meta({ id: 'Dimension' });

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import { GraphQLError, type OperationDefinitionNode, parse } from 'graphql';
 import mercurius, { type Loader, type MercuriusLoaders } from 'mercurius';
 import { VersionedCache, wantsFresh } from '../http/response-cache.js';
-import type { Kb } from '../kb/snapshot.js';
+import type { Kb } from '../kb/kb.js';
 import { formatErrors } from './errors.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { createResolvers } from './resolvers.js';

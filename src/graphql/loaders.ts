@@ -12,7 +12,7 @@ import {
 } from '../kb/batch.js';
 import { requireProvider } from '../kb/catalog.js';
 import { getFactsByIds } from '../kb/facts.js';
-import type { Kb } from '../kb/snapshot.js';
+import type { Kb } from '../kb/kb.js';
 import {
   type CellNode,
   type CompareNode,

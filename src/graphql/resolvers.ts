@@ -8,8 +8,8 @@ import { compare, diff } from '../kb/compare.js';
 import { datasetInfo } from '../kb/dataset.js';
 import { BadInputError } from '../kb/errors.js';
 import { encodeCursor, getFact, listFacts } from '../kb/facts.js';
+import type { Kb } from '../kb/kb.js';
 import { search } from '../kb/search.js';
-import type { Kb } from '../kb/snapshot.js';
 import { askRowNodes, compareNode, diffNode, factNode, searchHitNode } from './nodes.js';
 
 interface FactFilterInput {

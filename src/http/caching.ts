@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Kb } from '../kb/snapshot.js';
+import type { Kb } from '../kb/kb.js';
 import { VersionedCache, wantsFresh } from './response-cache.js';
 
 declare module 'fastify' {

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { z } from 'zod';
+import { readDimensions, readProviders, readTopics } from '../db/catalog.js';
+import { type Db, transaction } from '../db/connection.js';
+import { bumpRevision } from '../db/dataset.js';
+import * as factsTable from '../db/facts.js';
+import { type FactInput, readCell, readFact } from '../db/facts.js';
+import { insertRevision, lastRevisionId, readChanges, readFactRevisions, revisionOf } from '../db/revisions.js';
+import { factIndexEntry, SearchIndexWriter } from '../db/search-index.js';
 import {
   type Changes,
   type FactHistory,
@@ -8,12 +14,10 @@ import {
   FactPatchSchema,
   type NewFact,
   NewFactSchema,
-  type Revision,
   type WriteResult,
 } from '../domain/admin.js';
 import type { Fact } from '../domain/api.js';
-import { factId, variantSlug } from '../domain/seed.js';
-import { formatPath } from '../seed/read.js';
+import { factId, factKeyProblem, factRuleProblem, formatPath, variantSlug } from '../domain/seed.js';
 import {
   BadInputError,
   ConflictError,
@@ -22,11 +26,10 @@ import {
   PreconditionFailedError,
   PreconditionRequiredError,
 } from './errors.js';
-import { factIndexEntry, SearchIndexWriter } from './search-index.js';
-import { factFromRow, json, type Kb } from './snapshot.js';
+import type { Kb } from './kb.js';
 
 /**
- * The write API of the knowledge base, for every interface (REST today, GraphQL mutations later). Each write
+ * The write API of the knowledge base, for every interface (REST and GraphQL mutations). Each write
  * is one IMMEDIATE transaction: the If-Match check, the change, the search index, the revision and the new
  * dataset version commit together or not at all, and a second writer (another process on the same file)
  * waits for the lock instead of interleaving. Invariants kept, the same as the seed validator's, so that
@@ -45,8 +48,6 @@ export interface ConditionalContext extends WriteContext {
   ifMatch: string | undefined;
 }
 
-type Row = Record<string, unknown>;
-
 /** Validates input the way a route would, so non-HTTP callers get the same BadInputError naming the field. */
 function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
@@ -55,50 +56,20 @@ function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> 
   throw new BadInputError(issue ? formatPath(issue.path) : 'input', issue?.message ?? 'invalid');
 }
 
-/** A fact read straight from the database (inside the write's transaction, not from the snapshot). */
-function readFact(sqlite: Database.Database, id: string): Fact | undefined {
-  const r = sqlite.prepare('SELECT * FROM facts WHERE id = ?').get(id) as Row | undefined;
-  if (!r) return undefined;
-  const sources = sqlite.prepare('SELECT url, title FROM sources WHERE fact_id = ? ORDER BY position').all(id) as {
-    url: string;
-    title: string;
-  }[];
-  return factFromRow(r, sources);
-}
-
-function lastRevisionId(sqlite: Database.Database, id: string): number {
-  return (sqlite.prepare('SELECT coalesce(max(id), 0) FROM revisions WHERE fact_id = ?').pluck().get(id) as number) ?? 0;
-}
-
 /**
  * A fact's ETag: a hash of its content and of its last revision. It changes with every write to the fact
  * (even one that stores the same content, so two writers holding the same ETag can never both win), and
  * not when other facts change: an edit elsewhere does not invalidate an If-Match held for this fact.
  */
 function etagOf(fact: Fact, revision: number): string {
-  const canonical = JSON.stringify([
-    fact.id,
-    fact.provider,
-    fact.topic,
-    fact.dimension,
-    fact.variant ?? null,
-    fact.default,
-    fact.value,
-    fact.details,
-    fact.sources.map((s) => [s.url, s.title]),
-    fact.verified,
-    fact.confidence,
-    fact.tags,
-    revision,
-  ]);
+  const canonical = JSON.stringify([fact, revision]);
   return `"f-${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}"`;
 }
 
 /** The current ETag of a fact, or undefined when there is no such fact. GET /v1/facts/{id} answers with it. */
 export function factEtag(kb: Kb, id: string): string | undefined {
-  const sqlite = kb.db.$client;
-  const fact = readFact(sqlite, id);
-  return fact ? etagOf(fact, lastRevisionId(sqlite, id)) : undefined;
+  const fact = readFact(kb.db, id);
+  return fact ? etagOf(fact, lastRevisionId(kb.db, id)) : undefined;
 }
 
 /** RFC 9110 If-Match: `*` matches any current fact; otherwise one of the listed strong ETags must be current. */
@@ -117,114 +88,88 @@ function checkIfMatch(ifMatch: string | undefined, current: string, id: string):
   }
 }
 
-function requireFact(sqlite: Database.Database, id: string): Fact {
-  const fact = readFact(sqlite, id);
+function requireFact(db: Db, id: string): Fact {
+  const fact = readFact(db, id);
   if (!fact) throw new NotFoundError(`fact "${id}" not found`);
   return fact;
 }
 
-function cellIds(sqlite: Database.Database, provider: string, dimensionKey: string): { id: string; variant: string | null }[] {
-  return sqlite
-    .prepare('SELECT id, variant FROM facts WHERE provider = ? AND dimension_key = ? ORDER BY position, id')
-    .all(provider, dimensionKey) as { id: string; variant: string | null }[];
-}
-
-/** Bumps the dataset row: `<seed hash>-r<revision>` is a new version, so every cached read and ETag expires. */
-function bumpVersion(sqlite: Database.Database): string {
-  const ds = sqlite.prepare('SELECT seed_hash, revision FROM dataset WHERE id = 1').get() as
-    | { seed_hash: string; revision: number }
-    | undefined;
-  if (!ds) throw new ConflictError('no dataset is loaded; seed the database first (npm run seed)');
-  const revision = ds.revision + 1;
-  const version = `${ds.seed_hash}-r${revision}`;
-  sqlite.prepare('UPDATE dataset SET revision = ?, version = ? WHERE id = 1').run(revision, version);
+/** Bumps the dataset's revision: a new version, so every cached read and ETag expires. */
+function bumpVersion(db: Db): string {
+  const version = bumpRevision(db);
+  if (version === undefined) throw new ConflictError('no dataset is loaded; seed the database first (npm run seed)');
   return version;
 }
 
-function recordRevision(
-  sqlite: Database.Database,
+/** A stored fact as the writers take it back (its `verified` is derived again from its sources). */
+function inputOf({ verified: _verified, ...fact }: Fact): FactInput {
+  return fact;
+}
+
+/**
+ * The rules the seed validator applies to a fact, so that `npm run export` always writes a valid seed: no `high`
+ * confidence for a preview, and a `key` of the form its dimension declares.
+ */
+function checkRules(db: Db, fact: FactInput): void {
+  const rule = factRuleProblem(fact);
+  if (rule) throw new BadInputError(rule.field, rule.message);
+  const dim = readDimensions(db, fact.topic).find((d) => d.slug === fact.dimension);
+  const keyProblem = dim && factKeyProblem(dim, fact.key);
+  if (keyProblem) throw new BadInputError('key', `${keyProblem} (dimension ${dim.key} compares by ${dim.compare_by})`);
+}
+
+function indexFact(db: Db, fact: Fact): void {
+  const dim = readDimensions(db, fact.topic).find((d) => d.slug === fact.dimension);
+  const provider = readProviders(db).find((p) => p.slug === fact.provider);
+  if (!dim || !provider) throw new Error(`fact ${fact.id} names a dimension or provider the database does not hold`);
+  new SearchIndexWriter(db).put(factIndexEntry(fact, dim, provider));
+}
+
+/** Makes `fact` the only default of its cell; the facts that lose the flag get an update revision of their own. */
+function takeDefault(db: Db, fact: Fact, ctx: WriteContext, at: string, version: string): void {
+  for (const other of readCell(db, fact.provider, `${fact.topic}/${fact.dimension}`)) {
+    if (other.id === fact.id || !other.isDefault) continue;
+    const before = requireFact(db, other.id);
+    factsTable.setDefault(db, other.id, false, at);
+    record(db, 'update', other.id, before, { ...before, default: false }, ctx, at, version);
+  }
+}
+
+function record(
+  db: Db,
   action: 'create' | 'update' | 'delete',
-  id: string,
+  factId: string,
   before: Fact | null,
   after: Fact | null,
   ctx: WriteContext,
   at: string,
-  version: string,
+  datasetVersion: string,
 ): void {
-  sqlite
-    .prepare(
-      'INSERT INTO revisions (fact_id, action, actor, at, before, after, dataset_version, unexported) VALUES (?, ?, ?, ?, ?, ?, ?, 1)',
-    )
-    .run(id, action, ctx.actor, at, before ? JSON.stringify(before) : null, after ? JSON.stringify(after) : null, version);
-}
-
-function indexFact(sqlite: Database.Database, fact: Fact): void {
-  const dim = sqlite
-    .prepare('SELECT title, keywords FROM dimensions WHERE key = ?')
-    .get(`${fact.topic}/${fact.dimension}`) as Row;
-  const p = sqlite
-    .prepare('SELECT name, kubernetes_service_short, aliases FROM providers WHERE slug = ?')
-    .get(fact.provider) as Row;
-  new SearchIndexWriter(sqlite).put(
-    factIndexEntry(
-      fact,
-      { title: dim.title as string, keywords: json<string[]>(dim.keywords) },
-      {
-        name: p.name as string,
-        kubernetesServiceShort: p.kubernetes_service_short as string,
-        aliases: json<string[]>(p.aliases),
-      },
-    ),
-  );
-}
-
-function writeSources(sqlite: Database.Database, id: string, sources: Fact['sources']): void {
-  sqlite.prepare('DELETE FROM sources WHERE fact_id = ?').run(id);
-  const ins = sqlite.prepare('INSERT INTO sources (fact_id, position, url, title) VALUES (?, ?, ?, ?)');
-  sources.forEach((s, i) => {
-    ins.run(id, i, s.url, s.title);
-  });
-}
-
-/** Makes `id` the only default of its cell; the facts that lose the flag get an update revision of their own. */
-function takeDefault(sqlite: Database.Database, fact: Fact, ctx: WriteContext, at: string, version: string): void {
-  const others = sqlite
-    .prepare('SELECT id FROM facts WHERE provider = ? AND dimension_key = ? AND id != ? AND is_default = 1')
-    .pluck()
-    .all(fact.provider, `${fact.topic}/${fact.dimension}`, fact.id) as string[];
-  for (const other of others) {
-    const before = requireFact(sqlite, other);
-    sqlite.prepare("UPDATE facts SET is_default = 0, origin = 'admin', updated_at = ? WHERE id = ?").run(at, other);
-    recordRevision(sqlite, 'update', other, before, { ...before, default: false }, ctx, at, version);
-  }
+  insertRevision(db, { factId, action, actor: ctx.actor, at, before, after, datasetVersion });
 }
 
 /** Runs a write as one IMMEDIATE transaction and drops the in-memory snapshot once it committed. */
-function write<T>(kb: Kb, fn: (sqlite: Database.Database) => T): T {
-  const sqlite = kb.db.$client;
-  const result = sqlite.transaction(() => fn(sqlite)).immediate();
+function write<T>(kb: Kb, fn: (db: Db) => T): T {
+  const result = transaction(kb.db, () => fn(kb.db));
   kb.invalidate();
   return result;
 }
 
-function result(sqlite: Database.Database, id: string, version: string): WriteResult {
-  const fact = requireFact(sqlite, id);
-  return { fact, etag: etagOf(fact, lastRevisionId(sqlite, id)), version };
+function result(db: Db, id: string, version: string): WriteResult {
+  const fact = requireFact(db, id);
+  return { fact, etag: etagOf(fact, lastRevisionId(db, id)), version };
 }
 
 /** Adds a fact to a cell. 409 when it exists or would break the cell's rules; 400 naming an unknown topic or dimension. */
 export function createFact(kb: Kb, input: NewFact | unknown, ctx: WriteContext): WriteResult {
-  const fact = parseInput(NewFactSchema, input);
-  return write(kb, (sqlite) => {
-    const topics = sqlite.prepare('SELECT slug FROM topics ORDER BY position').pluck().all() as string[];
+  const { verified: _verified, ...fact } = parseInput(NewFactSchema, input);
+  return write(kb, (db) => {
+    const topics = readTopics(db).map((t) => t.slug);
     if (!topics.includes(fact.topic)) {
       throw new BadInputError('topic', `unknown topic "${fact.topic}"; use one of ${listValues(topics)}`);
     }
     const dimensionKey = `${fact.topic}/${fact.dimension}`;
-    const dims = sqlite
-      .prepare('SELECT slug FROM dimensions WHERE topic = ? ORDER BY position')
-      .pluck()
-      .all(fact.topic) as string[];
+    const dims = readDimensions(db, fact.topic).map((d) => d.slug);
     if (!dims.includes(fact.dimension)) {
       throw new BadInputError(
         'dimension',
@@ -235,9 +180,9 @@ export function createFact(kb: Kb, input: NewFact | unknown, ctx: WriteContext):
       throw new BadInputError('variant', 'must contain a letter or digit (it becomes part of the fact id)');
     }
     const id = factId(fact.provider, fact.topic, fact.dimension, fact.variant);
-    if (readFact(sqlite, id)) throw new ConflictError(`fact "${id}" already exists; change it with an update instead`);
+    if (readFact(db, id)) throw new ConflictError(`fact "${id}" already exists; change it with an update instead`);
 
-    const cell = cellIds(sqlite, fact.provider, dimensionKey);
+    const cell = readCell(db, fact.provider, dimensionKey);
     const cellName = `${fact.provider} on ${dimensionKey}`;
     if (!fact.variant) {
       throw new BadInputError(
@@ -252,97 +197,52 @@ export function createFact(kb: Kb, input: NewFact | unknown, ctx: WriteContext):
           'and a fact id cannot be renamed through the API: give that fact a variant in the seed file, reseed, then add this one',
       );
     }
+    const input: FactInput = { ...fact, id, default: fact.default === true };
+    checkRules(db, input);
 
     const at = (ctx.now ?? new Date()).toISOString();
-    const version = bumpVersion(sqlite);
-    const position =
-      (sqlite
-        .prepare('SELECT coalesce(max(position), -1) + 1 FROM facts WHERE provider = ? AND dimension_key = ?')
-        .pluck()
-        .get(fact.provider, dimensionKey) as number) ?? 0;
-    sqlite
-      .prepare(
-        `INSERT INTO facts (id, provider, topic, dimension_key, variant, is_default, value, details, verified, confidence, tags, position, origin, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'admin', ?)`,
-      )
-      .run(
-        id,
-        fact.provider,
-        fact.topic,
-        dimensionKey,
-        fact.variant,
-        fact.default ? 1 : 0,
-        fact.value,
-        fact.details,
-        fact.verified,
-        fact.confidence,
-        JSON.stringify(fact.tags),
-        position,
-        at,
-      );
-    writeSources(sqlite, id, fact.sources);
-    const created = requireFact(sqlite, id);
-    if (created.default) takeDefault(sqlite, created, ctx, at, version);
-    indexFact(sqlite, created);
-    recordRevision(sqlite, 'create', id, null, created, ctx, at, version);
-    return result(sqlite, id, version);
+    const version = bumpVersion(db);
+    factsTable.insertFact(db, input, at);
+    const created = requireFact(db, id);
+    if (created.default) takeDefault(db, created, ctx, at, version);
+    indexFact(db, created);
+    record(db, 'create', id, null, created, ctx, at, version);
+    return result(db, id, version);
   });
 }
 
 /** Changes some fields of a fact whose ETag the caller holds (`ifMatch`). */
 export function updateFact(kb: Kb, id: string, patch: FactPatch | unknown, ctx: ConditionalContext): WriteResult {
-  const changes = parseInput(FactPatchSchema, patch);
-  return write(kb, (sqlite) => {
-    const before = requireFact(sqlite, id);
-    checkIfMatch(ctx.ifMatch, etagOf(before, lastRevisionId(sqlite, id)), id);
+  const { verified: _verified, ...changes } = parseInput(FactPatchSchema, patch);
+  return write(kb, (db) => {
+    const before = requireFact(db, id);
+    checkIfMatch(ctx.ifMatch, etagOf(before, lastRevisionId(db, id)), id);
     if (changes.default === false && before.default) {
       throw new ConflictError(
         `fact "${id}" is the default of its cell, which keeps exactly one default: set default: true on another variant instead`,
       );
     }
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    const after: FactInput = { ...inputOf(before), ...defined, default: before.default || changes.default === true };
+    checkRules(db, after);
     const at = (ctx.now ?? new Date()).toISOString();
-    const version = bumpVersion(sqlite);
-    const after: Fact = {
-      ...before,
-      ...(changes.value !== undefined ? { value: changes.value } : {}),
-      ...(changes.details !== undefined ? { details: changes.details } : {}),
-      ...(changes.sources !== undefined ? { sources: changes.sources } : {}),
-      ...(changes.verified !== undefined ? { verified: changes.verified } : {}),
-      ...(changes.confidence !== undefined ? { confidence: changes.confidence } : {}),
-      ...(changes.tags !== undefined ? { tags: changes.tags } : {}),
-      default: before.default || changes.default === true,
-    };
-    if (after.default && !before.default) takeDefault(sqlite, after, ctx, at, version);
-    sqlite
-      .prepare(
-        `UPDATE facts SET is_default = ?, value = ?, details = ?, verified = ?, confidence = ?, tags = ?, origin = 'admin', updated_at = ?
-         WHERE id = ?`,
-      )
-      .run(
-        after.default ? 1 : 0,
-        after.value,
-        after.details,
-        after.verified,
-        after.confidence,
-        JSON.stringify(after.tags),
-        at,
-        id,
-      );
-    if (changes.sources !== undefined) writeSources(sqlite, id, changes.sources);
-    const stored = requireFact(sqlite, id);
-    indexFact(sqlite, stored);
-    recordRevision(sqlite, 'update', id, before, stored, ctx, at, version);
-    return result(sqlite, id, version);
+    const version = bumpVersion(db);
+    if (after.default && !before.default) takeDefault(db, requireFact(db, id), ctx, at, version);
+    factsTable.updateFact(db, after, at);
+    const stored = requireFact(db, id);
+    indexFact(db, stored);
+    record(db, 'update', id, before, stored, ctx, at, version);
+    return result(db, id, version);
   });
 }
 
 /** Removes a variant whose ETag the caller holds. The last fact of a cell and a cell's default stay. */
 export function deleteFact(kb: Kb, id: string, ctx: ConditionalContext): { id: string; version: string } {
-  return write(kb, (sqlite) => {
-    const before = requireFact(sqlite, id);
-    checkIfMatch(ctx.ifMatch, etagOf(before, lastRevisionId(sqlite, id)), id);
+  return write(kb, (db) => {
+    const before = requireFact(db, id);
+    checkIfMatch(ctx.ifMatch, etagOf(before, lastRevisionId(db, id)), id);
     const dimensionKey = `${before.topic}/${before.dimension}`;
-    const cell = cellIds(sqlite, before.provider, dimensionKey);
+    const cell = readCell(db, before.provider, dimensionKey);
     if (cell.length <= 1) {
       throw new ConflictError(
         `fact "${id}" is the only fact of ${before.provider} on ${dimensionKey}: every dimension keeps a fact for every provider; update it instead`,
@@ -354,41 +254,21 @@ export function deleteFact(kb: Kb, id: string, ctx: ConditionalContext): { id: s
       );
     }
     const at = (ctx.now ?? new Date()).toISOString();
-    const version = bumpVersion(sqlite);
-    sqlite.prepare('DELETE FROM facts WHERE id = ?').run(id);
-    new SearchIndexWriter(sqlite).delete('fact', id);
-    recordRevision(sqlite, 'delete', id, before, null, ctx, at, version);
+    const version = bumpVersion(db);
+    factsTable.deleteFact(db, id);
+    new SearchIndexWriter(db).delete('fact', id);
+    record(db, 'delete', id, before, null, ctx, at, version);
     return { id, version };
   });
 }
 
-function revisionOf(r: Row): Revision {
-  return {
-    revision: r.id as number,
-    action: r.action as Revision['action'],
-    fact_id: (r.fact_id as string | null) ?? null,
-    actor: r.actor as string,
-    at: r.at as string,
-    dataset_version: r.dataset_version as string,
-    exported: r.unexported !== 1,
-  };
-}
-
 /** Every change to one fact, oldest first; 404 only when the fact neither exists nor ever existed. */
 export function factHistory(kb: Kb, id: string): FactHistory {
-  const sqlite = kb.db.$client;
-  const rows = sqlite.prepare('SELECT * FROM revisions WHERE fact_id = ? ORDER BY id').all(id) as Row[];
+  const rows = readFactRevisions(kb.db, id, 0, Number.MAX_SAFE_INTEGER);
   if (rows.length === 0 && !kb.snapshot().factById.has(id)) {
     throw new NotFoundError(`fact "${id}" not found and has no history; ids look like gcp/ip-allocation/per-node-pod-range`);
   }
-  return {
-    id,
-    items: rows.map((r) => ({
-      ...revisionOf(r),
-      before: r.before ? json<Fact>(r.before) : null,
-      after: r.after ? json<Fact>(r.after) : null,
-    })),
-  };
+  return { id, items: rows.map((r) => ({ ...revisionOf(r), before: r.before, after: r.after })) };
 }
 
 export const DEFAULT_CHANGES_LIMIT = 500;
@@ -421,12 +301,10 @@ export function listChanges(kb: Kb, since: string, limit = DEFAULT_CHANGES_LIMIT
     throw new BadInputError('limit', `must be an integer from 1 to ${MAX_CHANGES_LIMIT}`);
   }
   const version = kb.version();
-  const rows = kb.db.$client
-    .prepare('SELECT id, action, fact_id, actor, at, dataset_version, unexported FROM revisions WHERE at > ? ORDER BY id LIMIT ?')
-    .all(from, limit + 1) as Row[];
+  const rows = readChanges(kb.db, from, limit + 1);
   return {
     since: from,
-    items: rows.slice(0, limit).map(revisionOf),
+    items: rows.slice(0, limit),
     has_more: rows.length > limit,
     dataset: { version },
   };

@@ -17,7 +17,8 @@ import {
 } from './ask-index.js';
 import { defaultFact, differs } from './compare.js';
 import { BadInputError } from './errors.js';
-import type { Kb, Snapshot } from './snapshot.js';
+import type { Kb } from './kb.js';
+import type { Snapshot } from './snapshot.js';
 
 export const MAX_MATCHES = 5;
 const MAX_TOPICS = 3;

@@ -1,7 +1,8 @@
 import type { Divergence, Fact, Provider, TopicSummary } from '../domain/api.js';
 import type { ProviderSlug } from '../domain/seed.js';
 import { topicSummary } from './catalog.js';
-import type { DimensionRecord, Kb, Snapshot } from './snapshot.js';
+import type { Kb } from './kb.js';
+import type { DimensionRecord, Snapshot } from './snapshot.js';
 
 /**
  * Lookups of many things at once, for batched resolvers (GraphQL loaders): each takes a list of keys and

@@ -11,7 +11,7 @@ import {
 import type { ProviderSlug } from '../domain/seed.js';
 import { requireProvider } from './catalog.js';
 import { BadInputError } from './errors.js';
-import type { Kb } from './snapshot.js';
+import type { Kb } from './kb.js';
 
 /*
  * The IP capacity calculator: how many nodes (and pods) fit in a pod range or subnet, per provider and CNI

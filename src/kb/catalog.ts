@@ -1,7 +1,8 @@
 import type { Provider, Topic, TopicSummary } from '../domain/api.js';
 import type { ProviderSlug } from '../domain/seed.js';
 import { BadInputError, listValues, NotFoundError } from './errors.js';
-import type { DimensionRecord, Kb, Snapshot, TopicRecord } from './snapshot.js';
+import type { Kb } from './kb.js';
+import type { DimensionRecord, Snapshot, TopicRecord } from './snapshot.js';
 
 export function listProviders(kb: Kb): Provider[] {
   return kb.snapshot().providers;
@@ -37,6 +38,9 @@ export function publicDimension(d: DimensionRecord): Topic['dimensions'][number]
     question: d.question,
     baseline: d.baseline,
     keywords: d.keywords,
+    ...(d.compare_by !== undefined ? { compare_by: d.compare_by } : {}),
+    ...(d.unit !== undefined ? { unit: d.unit } : {}),
+    ...(d.values !== undefined ? { values: d.values } : {}),
     divergence: d.divergence,
   };
 }

@@ -2,7 +2,8 @@ import type { Compare, CompareRow, Diff, DiffItem, Fact } from '../domain/api.js
 import { type ProviderSlug, SEVERITIES } from '../domain/seed.js';
 import { requireProvider, requireProviders, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
-import type { DimensionRecord, Kb } from './snapshot.js';
+import type { Kb } from './kb.js';
+import type { DimensionRecord } from './snapshot.js';
 
 const normalize = (s: string) =>
   s

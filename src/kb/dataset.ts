@@ -1,5 +1,5 @@
 import type { Dataset, Fact } from '../domain/api.js';
-import type { Kb } from './snapshot.js';
+import type { Kb } from './kb.js';
 
 const DAY_MS = 86_400_000;
 

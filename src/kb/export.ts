@@ -1,5 +1,5 @@
 import type { Fact } from '../domain/api.js';
-import type { Kb } from './snapshot.js';
+import type { Kb } from './kb.js';
 
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -32,6 +32,9 @@ const CSV_COLUMNS = [
   'verified',
   'confidence',
   'tags',
+  // seed v2 columns, after the first ones so that readers by position keep working
+  'status',
+  'key',
 ] as const;
 
 function csvCell(value: string): string {
@@ -52,6 +55,7 @@ export function exportText(kb: Kb, format: Exclude<ExportFormat, 'json'>): strin
       default: String(r.default),
       sources: r.sources.map((s) => s.url).join(' '),
       tags: r.tags.join(' '),
+      key: r.key === undefined ? '' : String(r.key),
     };
     lines.push(CSV_COLUMNS.map((c) => csvCell(cells[c])).join(','));
   }

@@ -1,7 +1,7 @@
 import type { Fact, FactsPage } from '../domain/api.js';
 import { requireProvider, requireTopic } from './catalog.js';
 import { BadInputError, listValues, NotFoundError } from './errors.js';
-import type { Kb } from './snapshot.js';
+import type { Kb } from './kb.js';
 
 export interface FactFilter {
   provider?: string;

@@ -1,7 +1,8 @@
+import { MARK_CLOSE, MARK_OPEN, queryIndex } from '../db/search-index.js';
 import type { SearchHit, SearchResult } from '../domain/api.js';
 import { requireProvider, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
-import type { Kb } from './snapshot.js';
+import type { Kb } from './kb.js';
 
 export interface SearchParams {
   q: string;
@@ -40,9 +41,6 @@ export function ftsQuery(words: readonly string[], mode: 'all' | 'any', prefixLa
   return quoted.join(mode === 'all' ? ' ' : ' OR ');
 }
 
-const MARK_OPEN = '\u0002';
-const MARK_CLOSE = '\u0003';
-
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -52,20 +50,6 @@ function highlight(raw: string): string {
     .replaceAll(MARK_OPEN, '<mark>')
     .replaceAll(MARK_CLOSE, '</mark>');
 }
-
-interface Row {
-  kind: SearchHit['kind'];
-  ref: string;
-  provider: string | null;
-  topic: string;
-  dimension: string | null;
-  title: string;
-  snippet: string;
-  rank: number;
-}
-
-/** bm25 column weights: title, body, keywords (the UNINDEXED columns before them weigh nothing). */
-const RANK = 'bm25(search_index, 0, 0, 0, 0, 0, 6.0, 1.0, 3.0)';
 
 /** Full-text search over topics, dimensions and facts, ranked by bm25, with highlighted snippets. */
 export function search(kb: Kb, params: SearchParams): SearchResult {
@@ -81,9 +65,9 @@ export function search(kb: Kb, params: SearchParams): SearchResult {
   const provider = params.provider ? requireProvider(snap, 'provider', params.provider) : undefined;
   const topic = params.topic ? requireTopic(snap, 'topic', params.topic).slug : undefined;
 
-  let rows = runQuery(kb, ftsQuery(words, 'all', true), provider, topic, params.kinds, limit);
-  if (rows.length === 0 && words.length > 1)
-    rows = runQuery(kb, ftsQuery(words, 'any', true), provider, topic, params.kinds, limit);
+  const query = { provider, topic, kinds: params.kinds, limit };
+  let rows = queryIndex(kb.db, { ...query, match: ftsQuery(words, 'all', true) });
+  if (rows.length === 0 && words.length > 1) rows = queryIndex(kb.db, { ...query, match: ftsQuery(words, 'any', true) });
 
   const items: SearchHit[] = rows.map((r) => {
     const fact = r.kind === 'fact' ? snap.factById.get(r.ref) : undefined;
@@ -91,7 +75,7 @@ export function search(kb: Kb, params: SearchParams): SearchResult {
       kind: r.kind,
       id: r.ref,
       title: r.title,
-      provider: (r.provider as SearchHit['provider']) ?? null,
+      provider: r.provider,
       topic: r.topic,
       dimension: r.dimension,
       snippet: highlight(r.snippet),
@@ -100,34 +84,4 @@ export function search(kb: Kb, params: SearchParams): SearchResult {
     };
   });
   return { query: params.q, items, dataset: { version: snap.version } };
-}
-
-const statements = new WeakMap<Kb, Map<string, import('better-sqlite3').Statement>>();
-
-function runQuery(
-  kb: Kb,
-  match: string,
-  provider: string | undefined,
-  topic: string | undefined,
-  kinds: SearchHit['kind'][] | undefined,
-  limit: number,
-): Row[] {
-  const where = ['search_index MATCH @match'];
-  if (provider) where.push('provider = @provider');
-  if (topic) where.push('topic = @topic');
-  if (kinds && kinds.length > 0) where.push(`kind IN (${kinds.map((k) => `'${k}'`).join(', ')})`);
-  const sql = `SELECT kind, ref, provider, topic, dimension, title,
-      snippet(search_index, 6, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 20) AS snippet, ${RANK} AS rank
-    FROM search_index WHERE ${where.join(' AND ')} ORDER BY rank LIMIT @limit`;
-  let cache = statements.get(kb);
-  if (!cache) {
-    cache = new Map();
-    statements.set(kb, cache);
-  }
-  let stmt = cache.get(sql);
-  if (!stmt) {
-    stmt = kb.db.$client.prepare(sql);
-    cache.set(sql, stmt);
-  }
-  return stmt.all({ match, limit, ...(provider ? { provider } : {}), ...(topic ? { topic } : {}) }) as Row[];
 }

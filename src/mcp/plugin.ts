@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errorBody } from '../http/errors.js';
-import type { Kb } from '../kb/snapshot.js';
+import type { Kb } from '../kb/kb.js';
 
 /**
  * The MCP SDK is loaded on the first /mcp request, not at boot: most deployments never see an agent, and

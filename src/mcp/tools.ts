@@ -12,8 +12,8 @@ import { listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { BadInputError, NotFoundError } from '../kb/errors.js';
 import { getFact } from '../kb/facts.js';
+import type { Kb } from '../kb/kb.js';
 import { MAX_SEARCH_LIMIT, search } from '../kb/search.js';
-import type { Kb } from '../kb/snapshot.js';
 import { askText, compareText, diffText, factText, ipCapacityText, searchText, topicsText } from './text.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };

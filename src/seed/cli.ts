@@ -1,16 +1,16 @@
 // `npm run seed [-- --discard-edits]`: rebuild the database at DB_PATH from SEED_DIR.
 import { loadConfig } from '../config.js';
 import { openDb } from '../db/connection.js';
-import { UnexportedEditsError } from './load.js';
-import { loadSeedDir } from './load-dir.js';
-import { SeedError } from './read.js';
+import { loadSeed, UnexportedEditsError } from './load.js';
+import { readSeed, SeedError } from './read.js';
 
 const config = loadConfig();
 const discardUnexported = process.argv.includes('--discard-edits');
 const db = openDb(config.DB_PATH);
 try {
-  const { version, topics } = await loadSeedDir(db, config.SEED_DIR, { actor: 'npm run seed', discardUnexported });
-  console.log(`${config.DB_PATH}: loaded ${config.SEED_DIR} (${topics} topics), dataset version ${version}`);
+  const seed = readSeed(config.SEED_DIR);
+  const { version } = loadSeed(db, seed, { actor: 'npm run seed', discardUnexported });
+  console.log(`${config.DB_PATH}: loaded ${config.SEED_DIR} (${seed.topics.length} topics), dataset version ${version}`);
 } catch (err) {
   if (err instanceof SeedError || err instanceof UnexportedEditsError) {
     console.error(err.message);

@@ -1,20 +1,23 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isScalar, isSeq, type Node, parseDocument, Scalar, visit } from 'yaml';
+import type { z } from 'zod';
 import { loadConfig } from '../config.js';
-import type { Db } from '../db/connection.js';
-import { openDb } from '../db/connection.js';
+import { readDimensions, readProviders, readTopics } from '../db/catalog.js';
+import { type Db, openDb, readTransaction } from '../db/connection.js';
+import { readFacts } from '../db/facts.js';
+import { lastRevisionId, markExported, readUnexported } from '../db/revisions.js';
 import type { Fact } from '../domain/api.js';
 import {
   PROVIDER_SLUGS,
   type ProviderSlug,
   type SeedFact,
+  type SeedFactSchema,
   type SeedProvider,
   SeedProvidersFileSchema,
   type SeedTopic,
   SeedTopicSchema,
 } from '../domain/seed.js';
-import { factFromRow, json, readProviders, readSources } from '../kb/snapshot.js';
 
 /**
  * `npm run export`: writes the database back to the seed files so admin edits are reviewed in git like any
@@ -27,10 +30,23 @@ import { factFromRow, json, readProviders, readSources } from '../kb/snapshot.js
 /** The seed files' layout: the key order of seed/README.md, long text folded at this width. */
 const LINE_WIDTH = 110;
 /** Fields that stay on one line; other text longer than FOLD_AFTER is written as a folded block (`>-`). */
-const ONE_LINE_KEYS = new Set(['slug', 'title', 'question', 'value', 'variant', 'url', 'name', 'verified', 'confidence']);
+const ONE_LINE_KEYS = new Set([
+  'slug',
+  'title',
+  'question',
+  'value',
+  'variant',
+  'url',
+  'name',
+  'checked',
+  'confidence',
+  'status',
+  'on',
+  'version',
+]);
 const FOLD_AFTER = 80;
 /** Short lists written inline, as in the seed files. */
-const FLOW_KEYS = new Set(['tags']);
+const FLOW_KEYS = new Set(['tags', 'modes', 'values']);
 
 export class ExportError extends Error {
   constructor(message: string) {
@@ -46,27 +62,31 @@ export interface ExportResult {
   exported: number;
 }
 
-type Row = Record<string, unknown>;
+/** A topic and a fact as a seed file holds them (no derived `verified`). */
+type TopicFile = z.input<typeof SeedTopicSchema>;
+type FactFile = z.input<typeof SeedFactSchema>;
 
-/** A cell as the seed writes it: `default: true` only on the default of several facts, key order of the format. */
-export function canonicalCell(cell: readonly (SeedFact & { isDefault?: boolean })[]): SeedFact[] {
-  return cell.map((f) => {
-    const isDefault = f.isDefault ?? f.default === true;
-    return {
-      ...(f.variant !== undefined ? { variant: f.variant } : {}),
-      ...(cell.length > 1 && isDefault ? { default: true } : {}),
-      value: f.value,
-      details: f.details,
-      sources: f.sources.map((s) => ({ url: s.url, title: s.title })),
-      verified: f.verified,
-      confidence: f.confidence,
-      tags: [...f.tags],
-    };
-  });
+/** A fact as the seed writes it: the key order of the format, `default: true` only on the default of several facts. */
+function canonicalFact(f: SeedFact, several: boolean): FactFile {
+  const applies = f.applies && Object.keys(f.applies).length > 0 ? f.applies : undefined;
+  return {
+    ...(f.variant !== undefined ? { variant: f.variant } : {}),
+    ...(several && f.default === true ? { default: true } : {}),
+    value: f.value,
+    ...(f.key !== undefined ? { key: f.key } : {}),
+    status: f.status,
+    ...(applies !== undefined ? { applies } : {}),
+    ...(f.changes !== undefined ? { changes: f.changes } : {}),
+    details: f.details,
+    sources: f.sources.map((s) => ({ url: s.url, title: s.title, checked: s.checked })),
+    confidence: f.confidence,
+    tags: [...f.tags],
+  };
 }
 
 /** A topic as the seed writes it (key order of the format, canonical cells). */
-export function canonicalTopic(t: SeedTopic): SeedTopic {
+export function canonicalTopic(t: SeedTopic): TopicFile {
+  const cell = (facts: SeedFact[]) => facts.map((f) => canonicalFact(f, facts.length > 1));
   return {
     slug: t.slug,
     title: t.title,
@@ -78,13 +98,16 @@ export function canonicalTopic(t: SeedTopic): SeedTopic {
       question: d.question,
       baseline: d.baseline,
       keywords: [...d.keywords],
-      facts: { aws: canonicalCell(d.facts.aws), azure: canonicalCell(d.facts.azure), gcp: canonicalCell(d.facts.gcp) },
+      ...(d.compare_by !== undefined ? { compare_by: d.compare_by } : {}),
+      ...(d.unit !== undefined ? { unit: d.unit } : {}),
+      ...(d.values !== undefined ? { values: [...d.values] } : {}),
+      facts: { aws: cell(d.facts.aws), azure: cell(d.facts.azure), gcp: cell(d.facts.gcp) },
       divergence: {
         summary: d.divergence.summary,
         severity: d.divergence.severity,
         example: d.divergence.example,
-        ...(Object.keys(d.divergence.migration ?? {}).length > 0 ? { migration: { ...d.divergence.migration } } : {}),
-      } as SeedTopic['dimensions'][number]['divergence'],
+        ...(Object.keys(d.divergence.migration).length > 0 ? { migration: { ...d.divergence.migration } } : {}),
+      },
     })),
   };
 }
@@ -101,66 +124,41 @@ const cellKey = (provider: string, dimensionKey: string) => `${provider}|${dimen
 
 /** Everything the seed holds, read in one transaction so the files and the revisions marked agree. */
 function readState(db: Db): DbState {
-  const sqlite = db.$client;
-  return sqlite.transaction(() => {
-    const providers = readProviders(sqlite);
-    const sources = readSources(sqlite);
-    const facts = new Map<string, Fact[]>();
-    for (const r of sqlite.prepare('SELECT * FROM facts ORDER BY dimension_key, provider, position, id').all() as Row[]) {
-      const key = cellKey(r.provider as string, r.dimension_key as string);
-      const list = facts.get(key) ?? [];
-      list.push(factFromRow(r, sources.get(r.id as string) ?? []));
-      facts.set(key, list);
+  return readTransaction(db, () => {
+    const cells = new Map<string, Fact[]>();
+    for (const fact of readFacts(db)) {
+      const key = cellKey(fact.provider, `${fact.topic}/${fact.dimension}`);
+      cells.set(key, [...(cells.get(key) ?? []), fact]);
     }
-    // rowid keeps the seed's order of the migration notes
-    const notes = new Map<string, Record<string, string>>();
-    for (const r of sqlite.prepare('SELECT * FROM migration_notes ORDER BY rowid').all() as Row[]) {
-      const m = notes.get(r.dimension_key as string) ?? {};
-      m[`${r.from_provider}->${r.to_provider}`] = r.note as string;
-      notes.set(r.dimension_key as string, m);
-    }
-    const divergences = new Map((sqlite.prepare('SELECT * FROM divergences').all() as Row[]).map((r) => [r.dimension_key, r]));
-    const dimStmt = sqlite.prepare('SELECT * FROM dimensions WHERE topic = ? ORDER BY position');
-    const dims = (topic: unknown) => dimStmt.all(topic) as Row[];
-    const topics = (sqlite.prepare('SELECT * FROM topics ORDER BY position').all() as Row[]).map(
-      (t): SeedTopic =>
-        canonicalTopic({
-          slug: t.slug as string,
-          title: t.title as string,
-          summary: t.summary as string,
-          aliases: json<string[]>(t.aliases),
-          dimensions: dims(t.slug).map((d) => {
-            const key = d.key as string;
-            const div = divergences.get(key) ?? {};
-            const cell = (p: ProviderSlug) => facts.get(cellKey(p, key)) ?? [];
+    const dims = readDimensions(db);
+    const topics = readTopics(db).map(
+      (t): SeedTopic => ({
+        ...t,
+        dimensions: dims
+          .filter((d) => d.topic === t.slug)
+          .map(({ key, topic: _topic, divergence, ...d }) => {
+            const cell = (p: ProviderSlug) => cells.get(cellKey(p, key)) ?? [];
             return {
-              slug: d.slug as string,
-              title: d.title as string,
-              question: d.question as string,
-              baseline: d.baseline as string,
-              keywords: json<string[]>(d.keywords),
+              ...d,
               facts: { aws: cell('aws'), azure: cell('azure'), gcp: cell('gcp') },
               divergence: {
-                summary: div.summary as string,
-                severity: div.severity as SeedTopic['dimensions'][number]['divergence']['severity'],
-                example: div.example as string,
-                migration: notes.get(key) ?? {},
+                summary: divergence.summary,
+                severity: divergence.severity,
+                example: divergence.example,
+                migration: Object.fromEntries(divergence.migration.map((m) => [m.direction, m.note])),
               },
             };
           }),
-        }),
+      }),
     );
-    const edited = sqlite
-      .prepare(
-        "SELECT DISTINCT coalesce(json_extract(after, '$.provider'), json_extract(before, '$.provider')) AS provider, " +
-          "coalesce(json_extract(after, '$.topic'), json_extract(before, '$.topic')) || '/' || " +
-          "coalesce(json_extract(after, '$.dimension'), json_extract(before, '$.dimension')) AS dim " +
-          'FROM revisions WHERE unexported = 1 AND fact_id IS NOT NULL',
-      )
-      .all() as { provider: string; dim: string }[];
-    const lastRevision = (sqlite.prepare('SELECT coalesce(max(id), 0) FROM revisions').pluck().get() as number) ?? 0;
-    return { providers, topics, editedCells: new Set(edited.map((e) => cellKey(e.provider, e.dim))), lastRevision };
-  })();
+    const editedCells = new Set(
+      readUnexported(db).flatMap(({ before, after }) => {
+        const fact = after ?? before;
+        return fact ? [cellKey(fact.provider, `${fact.topic}/${fact.dimension}`)] : [];
+      }),
+    );
+    return { providers: readProviders(db), topics, editedCells, lastRevision: lastRevisionId(db) };
+  });
 }
 
 /** Seed layout for a value about to be written: long text folded, tags inline. */
@@ -219,11 +217,12 @@ function patchTopicFile(
   const parsed = SeedTopicSchema.safeParse(doc.toJS());
   if (!parsed.success) throw new ExportError(`${file}: cannot patch, the file is not a valid topic (run npm run seed:check)`);
   const expected = canonicalTopic(parsed.data);
+  const stored = canonicalTopic(topic);
 
   const edits: { start: number; end: number; text: string }[] = [];
   for (const { dimension, provider } of cells) {
     const index = expected.dimensions.findIndex((d) => d.slug === dimension);
-    const dbDim = topic.dimensions.find((d) => d.slug === dimension);
+    const dbDim = stored.dimensions.find((d) => d.slug === dimension);
     const target = expected.dimensions[index];
     if (!target || !dbDim) {
       throw new ExportError(
@@ -294,9 +293,7 @@ export function exportSeed(db: Db, dir: string): ExportResult {
   }
   // every file is rendered and checked before the first one is written
   for (const o of outputs) writeFileSync(join(dir, o.file), o.text);
-  const exported = db.$client
-    .prepare('UPDATE revisions SET unexported = 0 WHERE unexported = 1 AND id <= ?')
-    .run(state.lastRevision).changes;
+  const exported = markExported(db, state.lastRevision);
   return { written: outputs.map((o) => o.file), exported };
 }
 

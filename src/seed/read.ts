@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
-import { type SeedProvider, SeedProvidersFileSchema, type SeedTopic, SeedTopicSchema } from '../domain/seed.js';
+import { formatPath, type SeedProvider, SeedProvidersFileSchema, type SeedTopic, SeedTopicSchema } from '../domain/seed.js';
 
 export interface Seed {
   providers: SeedProvider[];
@@ -21,23 +21,13 @@ export class SeedError extends Error {
 }
 
 /** A seed file's content once checked: its value, or its problems as `path: reason` lines. */
-export type Checked<T> = { value: T } | { problems: string[] };
+type Checked<T> = { value: T } | { problems: string[] };
 
 const PROVIDERS_FILE = 'providers.yaml';
 
-/** `dimensions[3].facts.gcp[0].sources[0].url`, the way a reviewer finds it in the file. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out || '(root)';
-}
-
 function parseFile<T>(bytes: Uint8Array, schema: z.ZodType<T>): Checked<T> {
-  // js-yaml reads ~10x faster than the yaml package (it matters for the 100x benchmark seed); it refuses
-  // duplicate keys and reports the line and column of a syntax error.
+  // js-yaml reads ~10x faster than the yaml package; it refuses duplicate keys and reports the line and column
+  // of a syntax error.
   let data: unknown;
   try {
     // the core schema (YAML 1.2's plain types) resolves a third faster than js-yaml's default, which also tries
@@ -53,8 +43,8 @@ function parseFile<T>(bytes: Uint8Array, schema: z.ZodType<T>): Checked<T> {
   return { value: result.data };
 }
 
-/** Parses and validates one topic file; pure, so that a parse worker can run it as well as readSeed. */
-export function parseTopicFile(file: string, bytes: Uint8Array): Checked<SeedTopic> {
+/** Parses and validates one topic file; its slug must be its file name. */
+function parseTopicFile(file: string, bytes: Uint8Array): Checked<SeedTopic> {
   const checked = parseFile(bytes, SeedTopicSchema);
   const expected = basename(file, '.yaml');
   if ('value' in checked && checked.value.slug !== expected) {
@@ -70,105 +60,90 @@ export function seedFiles(dir: string): string[] {
     .sort();
 }
 
-function hashFile(hash: ReturnType<typeof createHash>, file: string, bytes: Buffer): void {
+/** A seed file's size limit: the largest real topic file is ~0.1 MB; this bounds what one entry can cost. */
+export const MAX_SEED_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A seed file's bytes, or why it cannot be one: a directory, a device (a symlink to /dev/zero would never end),
+ * or a file past MAX_SEED_FILE_BYTES. Reads at most the limit plus one byte, whatever the entry is.
+ */
+export function readSeedFile(path: string): { bytes: Buffer } | { problem: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    return { problem: `cannot be read (${errorCode(err)})` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return { problem: 'is a directory, not a seed file' };
+    if (!stat.isFile()) return { problem: 'is not a regular file (a device, pipe or socket?)' };
+    if (stat.size > MAX_SEED_FILE_BYTES) return { problem: `is larger than ${MAX_SEED_FILE_BYTES / 1024 / 1024} MB` };
+    const bytes = Buffer.alloc(Math.min(stat.size, MAX_SEED_FILE_BYTES) + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < bytes.length; length += n) n = readSync(fd, bytes, length, bytes.length - length, null);
+    if (length > MAX_SEED_FILE_BYTES) return { problem: `is larger than ${MAX_SEED_FILE_BYTES / 1024 / 1024} MB` };
+    return { bytes: bytes.subarray(0, length) };
+  } catch (err) {
+    return { problem: `cannot be read (${errorCode(err)})` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function errorCode(err: unknown): string {
+  return err instanceof Error && 'code' in err ? String(err.code) : String(err);
+}
+
+function hashFile(hash: ReturnType<typeof createHash>, file: string, bytes: Buffer | string): void {
   hash.update(file).update('\0').update(bytes).update('\0');
 }
 
-/** The seed's content hash without parsing it: start-up compares it with the loaded dataset first. */
+/**
+ * The seed's content hash without parsing it: start-up compares it with the loaded dataset first. An entry that
+ * cannot be read counts by its problem, so the hash differs and the load reports it.
+ */
 export function seedHash(dir: string): string {
   const hash = createHash('sha256');
-  for (const file of seedFiles(dir)) hashFile(hash, file, readFileSync(join(dir, file)));
+  for (const file of seedFiles(dir)) {
+    const read = readSeedFile(join(dir, file));
+    hashFile(hash, file, 'bytes' in read ? read.bytes : `unreadable: ${read.problem}`);
+  }
   return hash.digest('hex').slice(0, 16);
 }
 
-/**
- * Reads a seed directory file by file in name order (which gives the version its bytes) and collects each
- * file's problems, whoever parses it: readSeed on the main thread, loadSeedDir on workers. providers.yaml is
- * read up front because loading any topic needs the providers; problems are kept per file so that they are
- * reported in file order however far reading runs ahead of checking.
- */
-export class SeedReader {
-  readonly providers: SeedProvider[] = [];
-  /** The topic files, in order. */
-  readonly topicFiles: string[];
-  private readonly files: string[];
-  private readonly hash = createHash('sha256');
-  /** Every file's problems, in report order: a missing providers.yaml first, then file by file. */
-  private readonly problems = new Map<string, string[]>();
-  private problemCount = 0;
-  private readonly providersBytes: Buffer | undefined;
-  private nextIndex = 0;
-
-  constructor(private readonly dir: string) {
-    this.files = seedFiles(dir);
-    this.topicFiles = this.files.filter((f) => f !== PROVIDERS_FILE);
-    const missing = !this.files.includes(PROVIDERS_FILE);
-    if (missing) this.problems.set(PROVIDERS_FILE, []);
-    for (const file of this.files) this.problems.set(file, []);
-    if (missing) {
-      this.report(PROVIDERS_FILE, ['file is missing']);
-      return;
-    }
-    this.providersBytes = readFileSync(join(dir, PROVIDERS_FILE));
-    this.providers = this.accept(PROVIDERS_FILE, parseFile(this.providersBytes, SeedProvidersFileSchema))?.providers ?? [];
-  }
-
-  /** The next topic file and its bytes; every file read on the way goes into the version hash, in order. */
-  nextTopicFile(): { file: string; bytes: Buffer } | undefined {
-    while (this.nextIndex < this.files.length) {
-      const file = this.files[this.nextIndex++]!;
-      const bytes = file === PROVIDERS_FILE ? this.providersBytes! : readFileSync(join(this.dir, file));
-      hashFile(this.hash, file, bytes);
-      if (file !== PROVIDERS_FILE) return { file, bytes };
-    }
-    return undefined;
-  }
-
-  /** A topic file's topic, or undefined when it is invalid (its problems are kept). */
-  topic(file: string, checked: Checked<SeedTopic>): SeedTopic | undefined {
-    return this.accept(file, checked);
-  }
-
-  get valid(): boolean {
-    return this.problemCount === 0;
-  }
-
-  /** The dataset version once every file was read; throws a SeedError listing all problems. */
-  finish(): string {
-    const problems = [...this.problems.values()].flat();
-    const slugs = new Set(this.providers.map((p) => p.slug));
-    if (this.providers.length > 0 && slugs.size !== this.providers.length) {
-      problems.push(this.line(PROVIDERS_FILE, 'providers: each of aws, azure and gcp must appear once'));
-    }
-    if (problems.length > 0) throw new SeedError(problems);
-    return this.hash.digest('hex').slice(0, 16);
-  }
-
-  private accept<T>(file: string, checked: Checked<T>): T | undefined {
-    if ('value' in checked) return checked.value;
-    this.report(file, checked.problems);
-    return undefined;
-  }
-
-  private report(file: string, problems: string[]): void {
-    this.problems.get(file)!.push(...problems.map((p) => this.line(file, p)));
-    this.problemCount += problems.length;
-  }
-
-  /** `file: path: reason`, the file relative to the working directory as a reviewer types it. */
-  private line(file: string, problem: string): string {
-    return `${relative(process.cwd(), join(this.dir, file)) || file}: ${problem}`;
-  }
+/** `file: path: reason`, the file relative to the working directory as a reviewer types it. */
+function located(dir: string, file: string, problem: string): string {
+  return `${relative(process.cwd(), join(dir, file)) || file}: ${problem}`;
 }
 
-/** Reads and validates every file of a seed directory; throws a SeedError listing all problems. */
+/**
+ * Reads and validates every file of a seed directory in name order (which gives the version its bytes);
+ * throws a SeedError listing all problems, file by file.
+ */
 export function readSeed(dir: string): Seed {
-  const reader = new SeedReader(dir);
+  const files = seedFiles(dir);
+  const hash = createHash('sha256');
+  const problems: string[] = [];
+  let providers: SeedProvider[] = [];
   const topics: SeedTopic[] = [];
-  for (let next = reader.nextTopicFile(); next; next = reader.nextTopicFile()) {
-    const topic = reader.topic(next.file, parseTopicFile(next.file, next.bytes));
-    if (topic) topics.push(topic);
+  if (!files.includes(PROVIDERS_FILE)) problems.push(located(dir, PROVIDERS_FILE, 'file is missing'));
+  for (const file of files) {
+    const read = readSeedFile(join(dir, file));
+    if ('problem' in read) {
+      hashFile(hash, file, `unreadable: ${read.problem}`);
+      problems.push(located(dir, file, read.problem));
+      continue;
+    }
+    hashFile(hash, file, read.bytes);
+    const checked = file === PROVIDERS_FILE ? parseFile(read.bytes, SeedProvidersFileSchema) : parseTopicFile(file, read.bytes);
+    if ('problems' in checked) problems.push(...checked.problems.map((p) => located(dir, file, p)));
+    else if ('providers' in checked.value) providers = checked.value.providers;
+    else topics.push(checked.value);
   }
-  const version = reader.finish();
-  return { providers: reader.providers, topics, version };
+  if (providers.length > 0 && new Set(providers.map((p) => p.slug)).size !== providers.length) {
+    problems.push(located(dir, PROVIDERS_FILE, 'providers: each of aws, azure and gcp must appear once'));
+  }
+  if (problems.length > 0) throw new SeedError(problems);
+  return { providers, topics, version: hash.digest('hex').slice(0, 16) };
 }

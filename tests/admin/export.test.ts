@@ -2,7 +2,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFact, factEtag, updateFact } from '../../src/kb/admin.js';
-import { Kb } from '../../src/kb/snapshot.js';
+import { Kb } from '../../src/kb/kb.js';
 import { ensureSeeded } from '../../src/seed/ensure.js';
 import { canonicalTopic, exportSeed } from '../../src/seed/export.js';
 import { loadSeed, UnexportedEditsError, unexportedFactIds } from '../../src/seed/load.js';
@@ -85,9 +85,15 @@ describe('npm run export', () => {
         dimension: 'cluster-dns-server',
         variant: 'Exported variant',
         value: 'A value with: a colon and "quotes"',
+        status: 'preview',
         details: `A long paragraph ${'that goes on and on '.repeat(12)}and ends.`,
-        sources: [{ url: 'https://example.com/doc', title: 'Doc' }],
-        verified: '2026-11-01',
+        sources: [
+          {
+            url: 'https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/',
+            title: 'Doc',
+            checked: '2026-11-01',
+          },
+        ],
         confidence: 'low',
         tags: [],
       },

@@ -95,7 +95,17 @@ describe('POST /v1/facts', () => {
     const res = await post(NEW_FACT);
     expect(res.statusCode).toBe(201);
     const { provider, topic, dimension, ...rest } = NEW_FACT;
-    expect(res.json()).toEqual({ id: NEW_ID, provider, topic, dimension, ...rest, default: false });
+    // verified is the oldest checked date of the sources; applies is {} for a fact that holds everywhere
+    expect(res.json()).toEqual({
+      id: NEW_ID,
+      provider,
+      topic,
+      dimension,
+      ...rest,
+      default: false,
+      applies: {},
+      verified: '2026-11-20',
+    });
     expect(res.headers.location).toBe(url(NEW_ID));
     expect(res.headers.etag).toMatch(/^"f-[A-Za-z0-9_-]{22}"$/);
     const read = await app.inject(url(NEW_ID));
@@ -178,7 +188,7 @@ describe('PATCH /v1/facts/{id}', () => {
 
   it('answers 404 for an unknown fact and 400 for an empty or unknown change', async () => {
     expectError(await patch('aws/dns/nope', { value: 'x' }, '*'), 404, /fact "aws\/dns\/nope" not found/);
-    expectError(await patch(id, {}, '*'), 400, /give at least one of value, details/);
+    expectError(await patch(id, {}, '*'), 400, /give at least one of value, key, status, applies, changes, details/);
     expectError(await patch(id, { variant: 'renamed' }, '*'), 400, /variant/);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Kb } from '../../src/kb/snapshot.js';
+import { Kb } from '../../src/kb/kb.js';
 import { REAL_SEED, seededDb } from '../helpers/app.js';
 import { evaluate, readQuestions, seedTopics } from './evaluate.js';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Ask } from '../../src/domain/ask.js';
 import { PROVIDER_SLUGS, TOPIC_SLUGS } from '../../src/domain/seed.js';
 import { ask } from '../../src/kb/ask.js';
-import type { Kb } from '../../src/kb/snapshot.js';
+import type { Kb } from '../../src/kb/kb.js';
 
 export const QUESTIONS_PATH = resolve(import.meta.dirname, 'questions.yaml');
 

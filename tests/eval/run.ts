@@ -1,7 +1,7 @@
 // `npm run eval`: how well /v1/ask answers practitioners' questions (tests/eval/questions.yaml) on the real seed.
 // Questions whose topic has no seed file yet are skipped (and counted), so the numbers stay meaningful as topics land.
 import { resolve } from 'node:path';
-import { Kb } from '../../src/kb/snapshot.js';
+import { Kb } from '../../src/kb/kb.js';
 import { seededDb } from '../helpers/app.js';
 import { evaluate, readQuestions, seedTopics } from './evaluate.js';
 

@@ -220,6 +220,7 @@ describe('GraphQL schema', () => {
           'variant',
           'default',
           'value',
+          'status',
           'details',
           'sources',
           'verified',

@@ -6,9 +6,11 @@ export const NEW_FACT = {
   ...CELL,
   variant: 'CoreDNS add-on',
   value: 'CoreDNS as an optional add-on',
+  status: 'ga',
   details: 'A made-up variant for tests: GKE runs CoreDNS instead of kube-dns.',
-  sources: [{ url: 'https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns', title: 'Using kube-dns' }],
-  verified: '2026-11-20',
+  sources: [
+    { url: 'https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns', title: 'Using kube-dns', checked: '2026-11-20' },
+  ],
   confidence: 'medium',
   tags: ['add-on'],
 };

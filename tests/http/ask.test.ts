@@ -33,8 +33,9 @@ describe('GET /v1/ask', () => {
       value: 'Standard SKU Azure Load Balancer',
     });
     expect(body.citations[0]).toEqual({
-      url: 'https://learn.microsoft.com/azure/aks/egress',
+      url: 'https://learn.microsoft.com/en-us/azure/aks/egress',
       title: 'Use a public standard load balancer in AKS',
+      checked: '2026-11-26',
     });
     expect(body.citations).toHaveLength(3);
     expect(body.suggestions).toEqual([]);

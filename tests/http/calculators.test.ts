@@ -72,6 +72,7 @@ describe('GET /v1/calculators/ip-capacity', () => {
     expect(body.citations).toContainEqual({
       url: 'https://learn.microsoft.com/en-us/azure/aks/concepts-network-legacy-cni',
       title: 'AKS Legacy Container Networking Interfaces (CNI)',
+      checked: '2026-11-26',
     });
   });
 

@@ -238,8 +238,16 @@ describe('GET /v1/facts/{id}', () => {
       variant: 'Cloud DNS for GKE',
       default: false,
       value: 'Cloud DNS',
+      status: 'ga',
+      applies: {},
       details: 'Cloud DNS can replace kube-dns as the cluster DNS provider.',
-      sources: [{ url: 'https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns', title: 'Using Cloud DNS for GKE' }],
+      sources: [
+        {
+          url: 'https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns',
+          title: 'Using Cloud DNS for GKE',
+          checked: '2026-11-26',
+        },
+      ],
       verified: '2026-11-26',
       confidence: 'high',
       tags: ['managed'],
@@ -316,7 +324,7 @@ describe('GET /v1/dataset and /v1/export', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const rows = csv.body.trimEnd().split('\r\n');
     expect(rows[0]).toBe(
-      'id,provider,topic,topic_title,dimension,dimension_title,variant,default,value,details,sources,verified,confidence,tags',
+      'id,provider,topic,topic_title,dimension,dimension_title,variant,default,value,details,sources,verified,confidence,tags,status,key',
     );
     expect(rows).toHaveLength(11);
     expectError(await get('/v1/export?format=xml'), 400, /query parameter "format"/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { askIndex, warmAskIndex } from '../../src/kb/ask-index.js';
-import { Kb } from '../../src/kb/snapshot.js';
+import { Kb } from '../../src/kb/kb.js';
 import { REAL_SEED, seededDb } from '../helpers/app.js';
 
 describe('warmAskIndex', () => {

@@ -3,7 +3,7 @@ import { AskSchema } from '../../src/domain/ask.js';
 import { ask } from '../../src/kb/ask.js';
 import { editDistance, stem, words } from '../../src/kb/ask-index.js';
 import { BadInputError } from '../../src/kb/errors.js';
-import { Kb } from '../../src/kb/snapshot.js';
+import { Kb } from '../../src/kb/kb.js';
 import { seededDb } from '../helpers/app.js';
 
 let kb: Kb;
@@ -83,6 +83,7 @@ describe('ask (fixture seed)', () => {
     expect(a.citations).toContainEqual({
       url: 'https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/',
       title: 'DNS for Services and Pods',
+      checked: '2026-11-26',
     });
   });
 

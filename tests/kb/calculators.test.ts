@@ -12,7 +12,7 @@ import {
   parseCidr,
 } from '../../src/kb/calculators.js';
 import { BadInputError } from '../../src/kb/errors.js';
-import { Kb } from '../../src/kb/snapshot.js';
+import { Kb } from '../../src/kb/kb.js';
 import { REAL_SEED, seededDb } from '../helpers/app.js';
 
 /** The BadInputError a call throws, so tests can assert the parameter it names. */

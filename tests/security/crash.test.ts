@@ -48,8 +48,8 @@ describe('crash safety of the write API', () => {
                 variant,
                 value: `value ${n}`,
                 details: `Written in round ${round} as number ${n}.`,
-                sources: [{ url: 'https://example.com/crash', title: 'Crash test' }],
-                verified: '2026-11-26',
+                status: 'ga',
+                sources: [{ url: 'https://kubernetes.io/docs/concepts/', title: 'Crash test', checked: '2026-11-26' }],
                 confidence: 'low',
               }),
             });

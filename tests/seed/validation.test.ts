@@ -57,14 +57,14 @@ describe('seed validation', () => {
     const dir = brokenSeed('dns.yaml', (t) =>
       t
         .replace('severity: medium', 'severity: huge')
-        .replace('verified: 2025-01-10', 'verified: yesterday')
+        .replace('checked: 2025-01-10', 'checked: yesterday')
         .replace('slug: ndots', 'slug: ndots\n    colour: blue'),
     );
     const problems = problemsOf(dir);
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/dns\.yaml: dimensions\[0\]\.divergence\.severity: /),
-        expect.stringMatching(/dns\.yaml: dimensions\[0\]\.facts\.azure\[0\]\.verified: /),
+        expect.stringMatching(/dns\.yaml: dimensions\[0\]\.facts\.azure\[0\]\.sources\[0\]\.checked: /),
         expect.stringMatching(/dns\.yaml: dimensions\[1\]: Unrecognized key: "colour"/),
       ]),
     );
@@ -95,7 +95,7 @@ describe('seed validation', () => {
     const before = db.$client.prepare('SELECT count(*) FROM facts').pluck().get();
     // a provider missing from providers.yaml only fails while inserting facts
     const broken = { ...seed, version: 'x', providers: seed.providers.filter((p) => p.slug !== 'gcp') };
-    expect(() => loadSeed(db, broken)).toThrow(/FOREIGN KEY/);
+    expect(() => loadSeed(db, broken)).toThrow(/providers\.yaml does not define gcp/);
     expect(db.$client.prepare('SELECT count(*) FROM facts').pluck().get()).toBe(before);
     expect(db.$client.prepare('SELECT version FROM dataset').pluck().get()).toBe(seed.version);
   });

@@ -11,7 +11,7 @@ import {
   MAX_CHANGES_LIMIT,
   updateFact,
 } from '../../kb/admin.js';
-import type { Kb } from '../../kb/snapshot.js';
+import type { Kb } from '../../kb/kb.js';
 import { queryString, readErrors } from '../schemas.js';
 import { factIdParam } from './facts.js';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ErrorSchema } from '../../domain/api.js';
 import { AskRequestSchema, AskSchema } from '../../domain/ask.js';
 import { askWhenReady } from '../../kb/ask.js';
-import type { Kb } from '../../kb/snapshot.js';
+import type { Kb } from '../../kb/kb.js';
 import { queryString } from '../schemas.js';
 
 /** ask never answers 404: a question that matches nothing is a 200 with suggestions. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IpCapacityQuerySchema, IpCapacitySchema } from '../../domain/calculators.js';
 import { ipCapacity } from '../../kb/calculators.js';
-import type { Kb } from '../../kb/snapshot.js';
+import type { Kb } from '../../kb/kb.js';
 import { readErrors } from '../schemas.js';
 
 const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {

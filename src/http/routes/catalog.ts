@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ProviderSchema, TopicSchema, TopicSummarySchema } from '../../domain/api.js';
 import { getTopic, listProviders, listTopics } from '../../kb/catalog.js';
-import type { Kb } from '../../kb/snapshot.js';
+import type { Kb } from '../../kb/kb.js';
 import { readErrors } from '../schemas.js';
 
 const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CompareSchema, DiffSchema } from '../../domain/api.js';
 import { compare, diff } from '../../kb/compare.js';
-import type { Kb } from '../../kb/snapshot.js';
+import type { Kb } from '../../kb/kb.js';
 import { queryString, readErrors } from '../schemas.js';
 
 const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {

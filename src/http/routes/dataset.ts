@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DatasetSchema, FactSchema } from '../../domain/api.js';
 import { datasetInfo } from '../../kb/dataset.js';
 import { EXPORT_FORMATS, exportRows, exportText } from '../../kb/export.js';
-import type { Kb } from '../../kb/snapshot.js';
+import type { Kb } from '../../kb/kb.js';
 import { readErrors } from '../schemas.js';
 
 const ExportRowSchema = FactSchema.extend({ topic_title: z.string(), dimension_title: z.string() }).meta({ id: 'ExportRow' });

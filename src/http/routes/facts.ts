@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { FactSchema, FactsPageSchema } from '../../domain/api.js';
 import { factEtag } from '../../kb/admin.js';
 import { DEFAULT_PAGE_SIZE, getFact, listFacts, MAX_PAGE_SIZE } from '../../kb/facts.js';
-import type { Kb } from '../../kb/snapshot.js';
+import type { Kb } from '../../kb/kb.js';
 import { queryString, readErrors } from '../schemas.js';
 
 export const FactsQuerySchema = z.object({

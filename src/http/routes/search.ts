@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SearchResultSchema } from '../../domain/api.js';
+import type { Kb } from '../../kb/kb.js';
 import { MAX_SEARCH_LIMIT, search } from '../../kb/search.js';
-import type { Kb } from '../../kb/snapshot.js';
 import { queryString, readErrors } from '../schemas.js';
 
 const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
