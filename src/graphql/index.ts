@@ -3,17 +3,16 @@ import { resolve } from 'node:path';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
 import { GraphQLError, type OperationDefinitionNode, parse } from 'graphql';
-import mercurius, { type Loader, type MercuriusLoaders } from 'mercurius';
+import mercurius from 'mercurius';
 import { VersionedCache, wantsFresh } from '../http/response-cache.js';
 import type { Kb } from '../kb/snapshot.js';
 import { formatErrors } from './errors.js';
-import { createLoaders, type Loaders } from './loaders.js';
 import { createResolvers } from './resolvers.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The loaders behind every nested GraphQL field, looked up per batch (tests spy on them). */
-    graphqlLoaders: Loaders;
+declare module 'mercurius' {
+  interface MercuriusContext {
+    /** The query text as the client sent it (set by the preParsing hook; Mercurius keeps its own copy private). */
+    source?: string;
   }
 }
 
@@ -84,29 +83,12 @@ function isQuery(query: string, operationName: unknown): boolean {
   }
 }
 
-/** Mercurius looks loaders up once; these look them up per batch, so `app.graphqlLoaders` can be spied on. */
-function lateBound(loaders: Loaders): MercuriusLoaders {
-  const out: MercuriusLoaders = {};
-  for (const [type, fields] of Object.entries(loaders)) {
-    const bound: Record<string, Loader> = {};
-    for (const field of Object.keys(fields)) {
-      bound[field] = (queries, context) =>
-        (loaders as unknown as Record<string, Record<string, Loader>>)[type]?.[field]?.(queries, context);
-    }
-    out[type] = bound;
-  }
-  return out;
-}
-
 /**
  * GraphQL at /graphql (GET and POST) and GraphiQL at /graphiql, over the same kb functions as REST. It sits in
  * its own scope: Mercurius' JSON Schemas get their own compilers, its routes stay out of the OpenAPI document,
  * and they are not `cacheable`, so the REST response cache never sees them.
  */
 async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
-  const loaders = createLoaders(kb);
-  app.decorate('graphqlLoaders', loaders);
-
   await app.register(async (scope) => {
     scope.setValidatorCompiler(requestValidator);
     scope.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -142,23 +124,26 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
     await scope.register(mercurius, {
       schema: SCHEMA,
       resolvers: createResolvers(kb, app.adminCheck),
-      loaders: lateBound(loaders),
+      // every field of one request reads the same snapshot
+      context: () => ({ snapshot: kb.snapshot() }),
       graphiql: true,
-      // compile a query to JavaScript from its second run; loaders cache per request (Mercurius' default)
+      // compile a query to JavaScript from its second run
       jit: 1,
       queryDepth: MAX_QUERY_DEPTH,
       graphql: { parseOptions: { maxTokens: MAX_QUERY_TOKENS } },
       errorFormatter: formatErrors,
     });
 
+    scope.graphql.addHook('preParsing', async (_schema, source, context) => {
+      context.source = source;
+    });
     // Mercurius reads a query that is not GraphQL as a JSON document AST; only parsed text is accepted here
     // (a parsed document's location keeps its tokens, JSON cannot carry them).
     scope.graphql.addHook('preValidation', async (_schema, document, context) => {
       if (document?.kind === 'Document' && document.loc?.startToken !== undefined) return;
-      const source = (context as { __currentQuery?: unknown }).__currentQuery;
       let error: Error = new GraphQLError('Syntax Error: the query must be GraphQL text');
       try {
-        if (typeof source === 'string') parse(source, { maxTokens: MAX_QUERY_TOKENS });
+        if (typeof context.source === 'string') parse(context.source, { maxTokens: MAX_QUERY_TOKENS });
       } catch (syntaxError) {
         error = syntaxError as Error;
       }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { errorBody } from '../http/errors.js';
+import { errorBody } from '../kb/errors.js';
 import type { Kb } from '../kb/snapshot.js';
 
 /**
