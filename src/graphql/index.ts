@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
 import { GraphQLError, type OperationDefinitionNode, parse } from 'graphql';
 import mercurius from 'mercurius';
-import { VersionedCache, wantsFresh } from '../http/response-cache.js';
+import { VersionedCache, wantsFresh } from '../kb/response-cache.js';
 import type { Kb } from '../kb/snapshot.js';
 import { formatErrors } from './errors.js';
 import { createResolvers } from './resolvers.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kb } from '../kb/snapshot.js';
-import { VersionedCache, wantsFresh } from './response-cache.js';
+import { VersionedCache, wantsFresh } from '../kb/response-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
