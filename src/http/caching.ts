@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Kb } from '../kb/snapshot.js';
 import { VersionedCache, wantsFresh } from '../kb/response-cache.js';
+import type { Kb } from '../kb/snapshot.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
