@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SearchHit, SearchResult } from '../domain/api.js';
 import { requireProvider, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
@@ -40,17 +41,22 @@ export function ftsQuery(words: readonly string[], mode: 'all' | 'any', prefixLa
   return quoted.join(mode === 'all' ? ' ' : ' OR ');
 }
 
-const MARK_OPEN = '\u0002';
-const MARK_CLOSE = '\u0003';
+// FTS5 wraps each match in these; a nonce of this process makes them strings stored text cannot hold
+const MARK_NONCE = randomBytes(12).toString('hex');
+const MARK_OPEN = `\u0002${MARK_NONCE}o`;
+const MARK_CLOSE = `\u0002${MARK_NONCE}c`;
+const MARKS = new RegExp(`\u0002${MARK_NONCE}([oc])`);
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Split at the markers (odd parts are `o`/`c`); stored text is escaped, its control characters dropped. */
 function highlight(raw: string): string {
-  return escapeHtml(raw.replaceAll(/[\u0000-\u0001\u0004-\u0008]/g, ''))
-    .replaceAll(MARK_OPEN, '<mark>')
-    .replaceAll(MARK_CLOSE, '</mark>');
+  return raw
+    .split(MARKS)
+    .map((part, i) => (i % 2 === 1 ? (part === 'o' ? '<mark>' : '</mark>') : escapeHtml(part.replaceAll(/[\u0000-\u0008]/g, ''))))
+    .join('');
 }
 
 interface Row {
