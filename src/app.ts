@@ -6,7 +6,7 @@ import graphql from './graphql/index.js';
 import auth from './http/auth.js';
 import caching from './http/caching.js';
 import cors from './http/cors.js';
-import errors, { errorBody } from './http/errors.js';
+import errors from './http/errors.js';
 import loadShedding, { type LoadSheddingOptions } from './http/load-shedding.js';
 import openapi from './http/openapi.js';
 import rateLimit from './http/rate-limit.js';
@@ -20,6 +20,7 @@ import factRoutes from './http/routes/facts.js';
 import healthRoutes from './http/routes/health.js';
 import searchRoutes from './http/routes/search.js';
 import securityHeaders from './http/security.js';
+import { errorBody } from './kb/errors.js';
 import { Kb } from './kb/kb.js';
 import mcp from './mcp/plugin.js';
 

@@ -60,7 +60,7 @@ export class LocalBackend implements Backend {
     try {
       return Promise.resolve(schema.parse(read()));
     } catch (err) {
-      if (err instanceof BadInputError) return Promise.reject(badInput(err.param, err.message.slice(err.param.length + 2)));
+      if (err instanceof BadInputError) return Promise.reject(badInput(err.param, err.detail));
       if (err instanceof NotFoundError) return Promise.reject(new CliFailure(EXIT.notFound, err.message));
       return Promise.reject(err);
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ProviderSlug } from '../domain/seed.js';
 import type { Db } from './connection.js';
@@ -124,8 +125,12 @@ export function optimizeSearchIndex(db: Db): void {
 }
 
 /** Marks around matched words in a snippet (control characters; the caller escapes the text and replaces them). */
-export const MARK_OPEN = '\u0002';
-export const MARK_CLOSE = '\u0003';
+// FTS5 wraps each match in these; a nonce of this process makes them strings stored text cannot hold
+const MARK_NONCE = randomBytes(12).toString('hex');
+export const MARK_OPEN = `\u0002${MARK_NONCE}o`;
+export const MARK_CLOSE = `\u0002${MARK_NONCE}c`;
+/** Splits a snippet at the markers; the captured parts are `o` (open) and `c` (close). */
+export const MARKS = new RegExp(`\u0002${MARK_NONCE}([oc])`);
 
 export interface IndexQuery {
   /** An FTS5 MATCH expression, built from quoted terms so user input is never FTS syntax. */

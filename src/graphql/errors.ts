@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 import { BadInputError, NotFoundError } from '../kb/errors.js';
+import { QueryLimitError } from './cost.js';
 
 /**
  * GraphQL errors in one shape: `{ message, locations?, path?, extensions: { code, argument? } }`.
@@ -19,6 +20,7 @@ export const CODES = {
   badInput: 'BAD_USER_INPUT',
   badRequest: 'BAD_REQUEST',
   rateLimited: 'RATE_LIMITED',
+  responseTooLarge: 'RESPONSE_TOO_LARGE',
   notFound: 'NOT_FOUND',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -45,8 +47,20 @@ function formatted(err: GraphQLError | Error, message: string, extensions: Recor
   };
 }
 
+/** The answer to a request refused by a limit: 400, no `data`, the limit named in the message and the extensions. */
+export function limitErrorBody(err: QueryLimitError): ExecutionResult {
+  return { errors: [limitError(err) as unknown as GraphQLError] };
+}
+
+const limitError = (err: QueryLimitError) =>
+  formatted(err, err.message, {
+    code: err.limit === 'MAX_QUERY_COST' ? CODES.validation : CODES.responseTooLarge,
+    limit: err.limit,
+  });
+
 /** One error of a request that did not run (what Mercurius gathers before execution). */
 function requestError(err: WithStatus): GraphQLFormattedError {
+  if (err instanceof QueryLimitError) return limitError(err);
   if (err.code === 'MER_ERR_GQL_QUERY_DEPTH') return formatted(err, err.message.replaceAll('`', ''), { code: CODES.validation });
   if (isGraphQLError(err)) {
     if (err.message.startsWith('Syntax Error')) return formatted(err, err.message, { code: CODES.parse });

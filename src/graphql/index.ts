@@ -2,18 +2,26 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
-import { GraphQLError, type OperationDefinitionNode, parse } from 'graphql';
-import mercurius, { type Loader, type MercuriusLoaders } from 'mercurius';
-import { VersionedCache, wantsFresh } from '../http/response-cache.js';
+import {
+  type ASTVisitor,
+  type DocumentNode,
+  GraphQLError,
+  type OperationDefinitionNode,
+  parse,
+  type ValidationContext,
+} from 'graphql';
+import mercurius from 'mercurius';
 import type { Kb } from '../kb/kb.js';
-import { formatErrors } from './errors.js';
-import { createLoaders, type Loaders } from './loaders.js';
+import { VersionedCache, wantsFresh } from '../kb/response-cache.js';
+import type { Snapshot } from '../kb/snapshot.js';
+import { MAX_QUERY_COST, MAX_RESPONSE_BYTES, queryCost, queryTooCostly, responseTooLarge } from './cost.js';
+import { formatErrors, limitErrorBody } from './errors.js';
 import { createResolvers } from './resolvers.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The loaders behind every nested GraphQL field, looked up per batch (tests spy on them). */
-    graphqlLoaders: Loaders;
+declare module 'mercurius' {
+  interface MercuriusContext {
+    /** The query text as the client sent it (set by the preParsing hook; Mercurius keeps its own copy private). */
+    source?: string;
   }
 }
 
@@ -66,37 +74,33 @@ function requestKey(method: string, url: string, body: unknown): string | undefi
   return JSON.stringify([b.query, b.variables ?? null, b.operationName ?? null]);
 }
 
-/** Whether the operation a request runs is a query (only queries are cached; mutations never are). */
-function isQuery(query: string, operationName: unknown): boolean {
-  try {
-    const ops = parse(query, { maxTokens: MAX_QUERY_TOKENS }).definitions.filter(
-      (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
-    );
-    const op =
-      typeof operationName === 'string'
-        ? ops.find((o) => o.name?.value === operationName)
-        : ops.length === 1
-          ? ops[0]
-          : undefined;
-    return op?.operation === 'query';
-  } catch {
-    return false;
-  }
+/** What the hooks of one /graphql request share: the snapshot it reads, its cache key, what it runs. */
+interface RequestState {
+  snapshot: Snapshot;
+  /** Undefined when the request cannot be cached (no query text). */
+  key: string | undefined;
+  operationName: string | undefined;
+  /** Set before execution: only a query's answer is kept (a mutation's never is). */
+  isQuery: boolean;
 }
 
-/** Mercurius looks loaders up once; these look them up per batch, so `app.graphqlLoaders` can be spied on. */
-function lateBound(loaders: Loaders): MercuriusLoaders {
-  const out: MercuriusLoaders = {};
-  for (const [type, fields] of Object.entries(loaders)) {
-    const bound: Record<string, Loader> = {};
-    for (const field of Object.keys(fields)) {
-      bound[field] = (queries, context) =>
-        (loaders as unknown as Record<string, Record<string, Loader>>)[type]?.[field]?.(queries, context);
-    }
-    out[type] = bound;
-  }
-  return out;
+/** The operation a request runs, as graphql-js picks it: by name, or the only one. */
+function pickOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | undefined {
+  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  if (operationName !== undefined) return ops.find((o) => o.name?.value === operationName);
+  return ops.length === 1 ? ops[0] : undefined;
 }
+
+/** There is no Subscription type: a subscription is a client's mistake, refused with the other validation errors. */
+const noSubscriptions = (context: ValidationContext): ASTVisitor => ({
+  OperationDefinition(node) {
+    if (node.operation === 'subscription') {
+      context.reportError(
+        new GraphQLError('subscriptions are not supported: this API answers queries and mutations only', { nodes: node }),
+      );
+    }
+  },
+});
 
 /**
  * GraphQL at /graphql (GET and POST) and GraphiQL at /graphiql, over the same kb functions as REST. It sits in
@@ -104,9 +108,6 @@ function lateBound(loaders: Loaders): MercuriusLoaders {
  * and they are not `cacheable`, so the REST response cache never sees them.
  */
 async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
-  const loaders = createLoaders(kb);
-  app.decorate('graphqlLoaders', loaders);
-
   await app.register(async (scope) => {
     scope.setValidatorCompiler(requestValidator);
     scope.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -117,22 +118,27 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
     // Answers are computed once per dataset version and request, like REST reads: a portal asking the same
     // matrix again costs a map lookup. Only error-free query answers are kept.
     const cache = new VersionedCache();
-    const pending = new WeakMap<object, { version: string; key: string; query: string; operationName: unknown }>();
+    const states = new WeakMap<object, RequestState>();
     scope.addHook('preHandler', async (request, reply) => {
       if (request.routeOptions.url !== '/graphql') return;
+      const source = ((request.method === 'GET' ? request.query : request.body) ?? {}) as GraphqlRequestBody;
+      const snapshot = kb.snapshot();
       const key = requestKey(request.method, request.url, request.body);
-      if (key === undefined) return;
-      const version = kb.version();
-      const source = (request.method === 'GET' ? request.query : request.body) as GraphqlRequestBody;
-      pending.set(request, { version, key, query: String(source.query ?? ''), operationName: source.operationName });
-      const hit = wantsFresh(request.headers['cache-control']) ? undefined : cache.get(version, key);
+      const operationName = typeof source.operationName === 'string' ? source.operationName : undefined;
+      states.set(request, { snapshot, key, operationName, isQuery: false });
+      const hit =
+        key === undefined || wantsFresh(request.headers['cache-control']) ? undefined : cache.get(snapshot.version, key);
       if (hit) return reply.type(hit.contentType).send(hit.body);
     });
     scope.addHook('onSend', async (request, reply, payload) => {
-      const entry = pending.get(request);
-      if (!entry || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-      if (payload.includes('"errors":') || !isQuery(entry.query, entry.operationName)) return payload;
-      cache.set(entry.version, entry.key, {
+      const state = states.get(request);
+      if (!state || typeof payload !== 'string') return payload;
+      if (Buffer.byteLength(payload) > MAX_RESPONSE_BYTES) {
+        reply.code(400);
+        return JSON.stringify(limitErrorBody(responseTooLarge()));
+      }
+      if (state.key === undefined || !state.isQuery || reply.statusCode !== 200 || payload.includes('"errors":')) return payload;
+      cache.set(state.snapshot.version, state.key, {
         body: Buffer.from(payload),
         contentType: String(reply.getHeader('content-type') ?? 'application/json'),
       });
@@ -142,27 +148,39 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
     await scope.register(mercurius, {
       schema: SCHEMA,
       resolvers: createResolvers(kb, app.adminCheck),
-      loaders: lateBound(loaders),
+      // every field of one request reads the same snapshot, the one its cache entry is filed under
+      context: (request) => ({ snapshot: states.get(request)?.snapshot ?? kb.snapshot() }),
       graphiql: true,
-      // compile a query to JavaScript from its second run; loaders cache per request (Mercurius' default)
+      // compile a query to JavaScript from its second run
       jit: 1,
       queryDepth: MAX_QUERY_DEPTH,
+      validationRules: [noSubscriptions],
       graphql: { parseOptions: { maxTokens: MAX_QUERY_TOKENS } },
       errorFormatter: formatErrors,
     });
 
+    scope.graphql.addHook('preParsing', async (_schema, source, context) => {
+      context.source = source;
+    });
     // Mercurius reads a query that is not GraphQL as a JSON document AST; only parsed text is accepted here
     // (a parsed document's location keeps its tokens, JSON cannot carry them).
     scope.graphql.addHook('preValidation', async (_schema, document, context) => {
       if (document?.kind === 'Document' && document.loc?.startToken !== undefined) return;
-      const source = (context as { __currentQuery?: unknown }).__currentQuery;
       let error: Error = new GraphQLError('Syntax Error: the query must be GraphQL text');
       try {
-        if (typeof source === 'string') parse(source, { maxTokens: MAX_QUERY_TOKENS });
+        if (typeof context.source === 'string') parse(context.source, { maxTokens: MAX_QUERY_TOKENS });
       } catch (syntaxError) {
         error = syntaxError as Error;
       }
       throw Object.assign(error, { statusCode: 400 });
+    });
+    // The cost is counted on every run (a cached document may come with other variables), before anything runs.
+    scope.graphql.addHook('preExecution', async (schema, document, context, variables) => {
+      const state = states.get(context.reply.request);
+      const operation = pickOperation(document, state?.operationName);
+      if (state) state.isQuery = operation?.operation === 'query';
+      const cost = queryCost(schema, context.snapshot, document, variables ?? {}, state?.operationName);
+      if (cost > MAX_QUERY_COST) throw queryTooCostly(cost);
     });
   });
 }

@@ -1,16 +1,22 @@
 import type { IResolvers, MercuriusContext } from 'mercurius';
-import type { WriteResult } from '../domain/admin.js';
-import type { Provider, TopicSummary } from '../domain/api.js';
+import type { CompareRow, Diff, DiffItem, Divergence, Fact, Provider, SearchHit } from '../domain/api.js';
 import { createFact, deleteFact, updateFact } from '../kb/admin.js';
 import { askWhenReady } from '../kb/ask.js';
-import { getTopic, listProviders, listTopics } from '../kb/catalog.js';
+import { getTopic, requireProvider } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { datasetInfo } from '../kb/dataset.js';
 import { BadInputError } from '../kb/errors.js';
 import { encodeCursor, getFact, listFacts } from '../kb/facts.js';
 import type { Kb } from '../kb/kb.js';
 import { search } from '../kb/search.js';
-import { askRowNodes, compareNode, diffNode, factNode, searchHitNode } from './nodes.js';
+import type { DimensionRecord, Snapshot, TopicRecord } from '../kb/snapshot.js';
+
+declare module 'mercurius' {
+  interface MercuriusContext {
+    /** The snapshot a request reads: one dataset version for the whole answer (a mutation moves it on). */
+    snapshot: Snapshot;
+  }
+}
 
 interface FactFilterInput {
   provider?: string | null;
@@ -20,44 +26,62 @@ interface FactFilterInput {
   verifiedBefore?: string | null;
 }
 
+/** A compare (or ask) row as the graph serves it: the kb's row with its dimension's snapshot record. */
+interface GraphRow extends Omit<CompareRow, 'dimension'> {
+  dimension: DimensionRecord;
+}
+
 /** The kb names parameters as REST does; a GraphQL client should read the name of the argument it passed. */
 function withArgumentNames<T>(names: Record<string, string>, run: () => T): T {
   try {
     return run();
   } catch (err) {
     const renamed = err instanceof BadInputError ? names[err.param] : undefined;
-    if (err instanceof BadInputError && renamed) {
-      throw new BadInputError(renamed, err.message.slice(err.param.length + 2));
-    }
+    if (err instanceof BadInputError && renamed) throw new BadInputError(renamed, err.detail);
     throw err;
   }
 }
 
 const orUndefined = <T>(v: T | null | undefined): T | undefined => v ?? undefined;
 
-/** Root fields call one kb function each; every nested object is a loader's job (loaders.ts). */
+/**
+ * Root fields call one kb function each and hand its answer on as it is; nested fields read the snapshot's
+ * records and maps (a slug becomes its provider, topic or dimension by one `Map.get`), so no loader is needed.
+ */
 export function createResolvers(kb: Kb, adminCheck: (authorization: string | undefined) => string): IResolvers {
   /** The actor of a mutation: the same bearer check as the REST write routes (throws UNAUTHENTICATED/FORBIDDEN). */
   const actorOf = (context: MercuriusContext) => adminCheck(context.reply.request.headers.authorization);
   /** A null input field is an absent one, as an omitted JSON field is in REST. */
   const present = (input: Record<string, unknown>) => Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
-  const written = (w: WriteResult) => ({ ...w, fact: factNode(w.fact) });
+  /** The written fact's links resolve in the dataset version the write made. */
+  const afterWrite = <T>(context: MercuriusContext, result: T): T => {
+    context.snapshot = kb.snapshot();
+    return result;
+  };
+  const provider = (ctx: MercuriusContext, slug: string | null): Provider | undefined =>
+    slug === null ? undefined : ctx.snapshot.providerBySlug.get(slug);
+  const topic = (ctx: MercuriusContext, slug: string | null): TopicRecord | undefined =>
+    slug === null ? undefined : ctx.snapshot.topicBySlug.get(slug);
+  const dimension = (ctx: MercuriusContext, topicSlug: string, slug: string | null): DimensionRecord | undefined =>
+    slug === null ? undefined : ctx.snapshot.dimensionByKey.get(`${topicSlug}/${slug}`);
+  const graphRow = (ctx: MercuriusContext, topicSlug: string, row: CompareRow): GraphRow[] => {
+    const record = dimension(ctx, topicSlug, row.dimension.slug);
+    return record ? [{ ...row, dimension: record }] : [];
+  };
+
   return {
     Mutation: {
       createFact: (_root, { input }: { input: Record<string, unknown> }, context: MercuriusContext) =>
-        written(createFact(kb, present(input), { actor: actorOf(context) })),
+        afterWrite(context, createFact(kb, present(input), { actor: actorOf(context) })),
       updateFact: (_root, args: { id: string; ifMatch: string; patch: Record<string, unknown> }, context: MercuriusContext) =>
-        written(updateFact(kb, args.id, present(args.patch), { actor: actorOf(context), ifMatch: args.ifMatch })),
+        afterWrite(context, updateFact(kb, args.id, present(args.patch), { actor: actorOf(context), ifMatch: args.ifMatch })),
       deleteFact: (_root, args: { id: string; ifMatch: string }, context: MercuriusContext) =>
-        deleteFact(kb, args.id, { actor: actorOf(context), ifMatch: args.ifMatch }),
+        afterWrite(context, deleteFact(kb, args.id, { actor: actorOf(context), ifMatch: args.ifMatch })),
     },
     Query: {
-      providers: () => listProviders(kb),
-      topics: () => listTopics(kb),
-      topic: (_root, { slug }: { slug: string }): TopicSummary => {
-        const { dimensions: _dimensions, ...topic } = getTopic(kb, slug);
-        return topic;
-      },
+      providers: (_root, _args, ctx: MercuriusContext) => ctx.snapshot.providers,
+      topics: (_root, _args, ctx: MercuriusContext) => ctx.snapshot.topics,
+      topic: (_root, { slug }: { slug: string }, ctx: MercuriusContext) => topic(ctx, getTopic(kb, slug).slug),
       facts: (_root, args: { filter?: FactFilterInput | null; first?: number | null; after?: string | null }) => {
         const filter = args.filter ?? {};
         const page = withArgumentNames(
@@ -80,40 +104,40 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
               cursor: orUndefined(args.after),
             }),
         );
-        const edges = page.items.map((fact) => ({ cursor: encodeCursor(fact.id), node: factNode(fact) }));
+        const edges = page.items.map((fact) => ({ cursor: encodeCursor(fact.id), node: fact }));
         return {
           edges,
           pageInfo: { hasNextPage: page.next !== null, endCursor: edges.at(-1)?.cursor ?? null },
           totalCount: page.total,
         };
       },
-      fact: (_root, { id }: { id: string }) => factNode(getFact(kb, id)),
+      fact: (_root, { id }: { id: string }) => getFact(kb, id),
       compare: (_root, args: { topic: string; providers?: string[] | null }) =>
-        compareNode(compare(kb, args.topic, args.providers?.join(','))),
+        compare(kb, args.topic, args.providers?.join(',')),
       diff: (_root, args: { from: string; to: string; topic?: string | null }) =>
-        diffNode(diff(kb, args.from, args.to, orUndefined(args.topic))),
-      search: (_root, args: { q: string; provider?: string | null; topic?: string | null; first?: number | null }) => {
-        const result = withArgumentNames({ limit: 'first' }, () =>
+        diff(kb, args.from, args.to, orUndefined(args.topic)),
+      search: (_root, args: { q: string; provider?: string | null; topic?: string | null; first?: number | null }) =>
+        withArgumentNames({ limit: 'first' }, () =>
           search(kb, {
             q: args.q,
             provider: orUndefined(args.provider),
             topic: orUndefined(args.topic),
             limit: orUndefined(args.first),
           }),
-        );
-        return { ...result, items: result.items.map(searchHitNode) };
-      },
-      ask: async (_root, { q }: { q: string }) => {
+        ),
+      ask: async (_root, { q }: { q: string }, ctx: MercuriusContext) => {
         const answer = await askWhenReady(kb, q);
-        const topics = new Map(listTopics(kb).map((t) => [t.slug, t]));
-        const pick = (list: { slug: string }[]) => list.flatMap((t) => topics.get(t.slug) ?? []);
-        const providers = new Map(listProviders(kb).map((p) => [p.slug, p]));
+        const topics = (list: { slug: string }[]) => list.flatMap((t) => topic(ctx, t.slug) ?? []);
         return {
           ...answer,
-          providers: answer.providers.flatMap((p) => providers.get(p) ?? []),
-          topics: pick(answer.topics),
-          suggestions: pick(answer.suggestions),
-          matches: askRowNodes(answer.matches),
+          providers: answer.providers.flatMap((p) => provider(ctx, p) ?? []),
+          topics: topics(answer.topics),
+          suggestions: topics(answer.suggestions),
+          // ask's rows name no topic: a row's topic is that of its facts (a row without facts is left out)
+          matches: answer.matches.flatMap((row) => {
+            const fact = Object.values(row.cells).find((cell) => cell.length > 0)?.[0];
+            return fact ? graphRow(ctx, fact.topic, row) : [];
+          }),
         };
       },
       dataset: () => {
@@ -139,8 +163,52 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
       kubernetesServiceShort: (p: Provider) => p.kubernetes_service_short,
     },
     Topic: {
-      dimensionCount: (t: TopicSummary) => t.dimension_count,
-      factCount: (t: TopicSummary) => t.fact_count,
+      dimensionCount: (t: TopicRecord) => t.dimension_count,
+      factCount: (t: TopicRecord) => t.fact_count,
+    },
+    Dimension: {
+      topic: (d: DimensionRecord, _args, ctx: MercuriusContext) => topic(ctx, d.topic),
+      facts: (d: DimensionRecord, args: { provider?: string | null }, ctx: MercuriusContext) =>
+        args.provider == null
+          ? ctx.snapshot.providers.flatMap((p) => d.cells[p.slug])
+          : d.cells[requireProvider(ctx.snapshot, 'provider', args.provider)],
+    },
+    MigrationNote: {
+      from: (m: Divergence['migration'][number], _args, ctx: MercuriusContext) => provider(ctx, m.from),
+      to: (m: Divergence['migration'][number], _args, ctx: MercuriusContext) => provider(ctx, m.to),
+    },
+    Fact: {
+      provider: (f: Fact, _args, ctx: MercuriusContext) => provider(ctx, f.provider),
+      topic: (f: Fact, _args, ctx: MercuriusContext) => topic(ctx, f.topic),
+      dimension: (f: Fact, _args, ctx: MercuriusContext) => dimension(ctx, f.topic, f.dimension),
+    },
+    Compare: {
+      topic: (c: ReturnType<typeof compare>, _args, ctx: MercuriusContext) => topic(ctx, c.topic.slug),
+      providers: (c: ReturnType<typeof compare>, _args, ctx: MercuriusContext) => c.providers.map((p) => provider(ctx, p)),
+      rows: (c: ReturnType<typeof compare>, _args, ctx: MercuriusContext) =>
+        c.rows.flatMap((row) => graphRow(ctx, c.topic.slug, row)),
+    },
+    CompareRow: {
+      // REST's cells are a map in provider order; the graph's are a list in the same order
+      cells: (r: GraphRow) => Object.entries(r.cells).map(([slug, facts]) => ({ slug, facts })),
+    },
+    Cell: {
+      provider: (c: { slug: string }, _args, ctx: MercuriusContext) => provider(ctx, c.slug),
+    },
+    Diff: {
+      from: (d: Diff, _args, ctx: MercuriusContext) => provider(ctx, d.from),
+      to: (d: Diff, _args, ctx: MercuriusContext) => provider(ctx, d.to),
+      topic: (d: Diff, _args, ctx: MercuriusContext) => topic(ctx, d.topic),
+    },
+    DiffItem: {
+      topic: (i: DiffItem, _args, ctx: MercuriusContext) => topic(ctx, i.topic.slug),
+      dimension: (i: DiffItem, _args, ctx: MercuriusContext) => dimension(ctx, i.topic.slug, i.dimension.slug),
+    },
+    SearchHit: {
+      provider: (h: SearchHit, _args, ctx: MercuriusContext) => provider(ctx, h.provider),
+      topic: (h: SearchHit, _args, ctx: MercuriusContext) => topic(ctx, h.topic),
+      dimension: (h: SearchHit, _args, ctx: MercuriusContext) => dimension(ctx, h.topic, h.dimension),
+      fact: (h: SearchHit) => h.fact ?? null,
     },
   };
 }

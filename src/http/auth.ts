@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorBody } from './errors.js';
+import { errorBody } from '../kb/errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

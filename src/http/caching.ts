@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kb } from '../kb/kb.js';
-import { VersionedCache, wantsFresh } from './response-cache.js';
+import { VersionedCache, wantsFresh } from '../kb/response-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The dataset version this request is answered from (set for cacheable requests). */
     datasetVersion?: string;
     cacheKey?: string;
+    /** `If-None-Match: *` on an answer not yet known to exist: 304 only if the route answers 200. */
+    ifAnyMatch?: boolean;
   }
   interface FastifyContextConfig {
     /** Opt a GET route into ETags and the response cache (every read of the knowledge base). */
@@ -26,9 +28,7 @@ export function etagFor(version: string, url: string): string {
   return `"${version}-${createHash('sha1').update(url).digest('base64url').slice(0, 16)}"`;
 }
 
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === '*') return true;
+function matches(ifNoneMatch: string, etag: string): boolean {
   return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
@@ -41,8 +41,9 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
   const cache = new VersionedCache();
 
   // callback style, and routeOptions read once (each read builds a new object): this runs for every cached answer
+  // HEAD runs the GET route (Fastify drops the body), so it gets the same ETag, Cache-Control and 304s
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const config = request.method === 'GET' ? request.routeOptions.config : undefined;
+    const config = request.method === 'GET' || request.method === 'HEAD' ? request.routeOptions.config : undefined;
     if (!config?.cacheable) return done();
     const version = kb.version();
     request.datasetVersion = version;
@@ -50,7 +51,14 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
     const hit = cache.get(version, request.url);
     const etag = hit?.etag ?? config.etag?.(request) ?? etagFor(version, request.url);
     reply.header('etag', etag).header('cache-control', CACHE_CONTROL);
-    if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (ifNoneMatch) {
+      // `*` matches any current representation (RFC 9110 13.1.2): one that is cached exists; otherwise only the
+      // route can tell, and an error (unknown fact, invalid search) is never one
+      const any = ifNoneMatch.trim() === '*';
+      if (any ? hit !== undefined : matches(ifNoneMatch, etag)) return reply.code(304).send();
+      request.ifAnyMatch = any;
+    }
     if (hit && !wantsFresh(request.headers['cache-control'])) return reply.type(hit.contentType).send(hit.body);
     done();
   });
@@ -66,6 +74,10 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
       body: Buffer.from(payload),
       contentType: String(reply.getHeader('content-type') ?? 'application/json'),
     });
+    if (request.ifAnyMatch) {
+      reply.code(304);
+      return null;
+    }
     return payload;
   });
 

@@ -1,13 +1,7 @@
-import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { BadInputError, NotFoundError } from '../kb/errors.js';
-
-/** The one error body of the API: `{ statusCode, error, message }`. */
-export function errorBody(statusCode: number, message: string) {
-  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
-}
+import { BadInputError, errorBody, NotFoundError } from '../kb/errors.js';
 
 const PART_NAMES: Record<string, string> = {
   querystring: 'query parameter',
@@ -33,7 +27,7 @@ async function errors(app: FastifyInstance) {
     }
     if (err instanceof BadInputError) {
       const part = request.method === 'GET' ? 'query parameter' : 'field';
-      return reply.code(400).send(errorBody(400, `${part} "${err.param}": ${err.message.slice(err.param.length + 2)}`));
+      return reply.code(400).send(errorBody(400, `${part} "${err.param}": ${err.detail}`));
     }
     if (err instanceof NotFoundError) return reply.code(404).send(errorBody(404, err.message));
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;

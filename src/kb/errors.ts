@@ -1,11 +1,17 @@
-/** A client asked for something wrong: REST answers 400, GraphQL BAD_USER_INPUT, the CLI exits 2. */
+import { STATUS_CODES } from 'node:http';
+
+/**
+ * A client asked for something wrong: REST answers 400, GraphQL BAD_USER_INPUT, the CLI exits 2. Each names the
+ * parameter its own way (`query parameter "limit"`, the argument `first`), so `param` and `detail` stay apart.
+ */
 export class BadInputError extends Error {
   readonly code = 'BAD_USER_INPUT';
   constructor(
     readonly param: string,
-    message: string,
+    /** What is wrong with the value, without the parameter's name. */
+    readonly detail: string,
   ) {
-    super(`${param}: ${message}`);
+    super(`${param}: ${detail}`);
     this.name = 'BadInputError';
   }
 }
@@ -54,4 +60,12 @@ export class PreconditionFailedError extends WriteError {
 export class PreconditionRequiredError extends WriteError {
   readonly code = 'PRECONDITION_REQUIRED';
   readonly statusCode = 428;
+}
+
+/**
+ * The one error body every interface answers with: `{ statusCode, error, message }` (REST, the MCP endpoint's
+ * HTTP errors). It lives here, below the interfaces, because every interface turns these errors into it.
+ */
+export function errorBody(statusCode: number, message: string) {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }

@@ -37,9 +37,15 @@ const CSV_COLUMNS = [
   'key',
 ] as const;
 
+/**
+ * A cell a spreadsheet would run as a formula: one that starts with =, +, - or @, also behind control, invisible
+ * (zero-width, bidi, BOM) or space characters a spreadsheet may skip, or that starts with a tab or CR.
+ */
+const FORMULA = /^(?:[\p{Cc}\p{Cf}\p{Z}\s]*[=+\-@]|[\t\r])/u;
+
 function csvCell(value: string): string {
-  // A leading =, +, - or @ would run as a formula in a spreadsheet: prefix it with a quote.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  // prefixed with a quote, the cell is text
+  const safe = FORMULA.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

@@ -106,9 +106,3 @@ export function getFact(kb: Kb, id: string): Fact {
   }
   return fact;
 }
-
-/** Facts by id for batched resolvers; unknown ids give undefined in their place. */
-export function getFactsByIds(kb: Kb, ids: readonly string[]): (Fact | undefined)[] {
-  const snap = kb.snapshot();
-  return ids.map((id) => snap.factById.get(id));
-}

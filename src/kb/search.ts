@@ -1,4 +1,4 @@
-import { MARK_CLOSE, MARK_OPEN, queryIndex } from '../db/search-index.js';
+import { MARKS, queryIndex } from '../db/search-index.js';
 import type { SearchHit, SearchResult } from '../domain/api.js';
 import { requireProvider, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
@@ -45,10 +45,12 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Split at the markers (odd parts are `o`/`c`); stored text is escaped, its control characters dropped. */
 function highlight(raw: string): string {
-  return escapeHtml(raw.replaceAll(/[\u0000-\u0001\u0004-\u0008]/g, ''))
-    .replaceAll(MARK_OPEN, '<mark>')
-    .replaceAll(MARK_CLOSE, '</mark>');
+  return raw
+    .split(MARKS)
+    .map((part, i) => (i % 2 === 1 ? (part === 'o' ? '<mark>' : '</mark>') : escapeHtml(part.replaceAll(/[\u0000-\u0008]/g, ''))))
+    .join('');
 }
 
 /** Full-text search over topics, dimensions and facts, ranked by bm25, with highlighted snippets. */

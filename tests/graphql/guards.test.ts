@@ -1,16 +1,160 @@
+import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
+import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_QUERY_DEPTH } from '../../src/graphql/index.js';
-import { fixtureApp } from '../helpers/app.js';
+import { buildApp } from '../../src/app.js';
+import { LIST_SIZES, MAX_QUERY_COST, MAX_RESPONSE_BYTES } from '../../src/graphql/cost.js';
+import { MAX_QUERY_DEPTH, SCHEMA } from '../../src/graphql/index.js';
+import { fixtureApp, REAL_SEED, seededDb, testConfig } from '../helpers/app.js';
 import { gql } from './client.js';
 
 let app: FastifyInstance;
+let real: FastifyInstance;
 beforeAll(async () => {
   app = await fixtureApp();
+  real = await fixtureApp({}, seededDb(REAL_SEED));
 });
 afterAll(async () => {
   await app.close();
+  await real.close();
+});
+
+const EVERY_FACT_FIELD = `id provider { slug name kubernetesService kubernetesServiceShort aliases }
+  topic { slug title summary aliases dimensionCount factCount }
+  dimension { key slug title question baseline keywords divergence { summary severity example migration { direction from { slug } to { slug } note } } }
+  variant default value details sources { url title } verified confidence tags`;
+
+const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+
+/** The refusal of a query over a limit: 400, no data, the limit named in the message and in extensions. */
+function expectRefused(answer: Awaited<ReturnType<typeof gql>>, limit: string, code = 'GRAPHQL_VALIDATION_FAILED') {
+  expect(answer.status).toBe(400);
+  expect(answer.body.data).toBeUndefined();
+  expect(answer.body.errors).toHaveLength(1);
+  expect(answer.body.errors?.[0]?.message).toContain(limit);
+  expect(answer.body.errors?.[0]?.extensions).toEqual({ code, limit });
+}
+
+describe('POST /graphql cost and size limits', () => {
+  it('refuses twelve aliases of a nested cycle before running it, naming MAX_QUERY_COST', async () => {
+    const cycle =
+      'topics { dimensions { facts { dimension { facts { dimension { facts { dimension { facts { details } } } } } } } } }';
+    const answer = await gql(real, aliases(12, cycle));
+    expectRefused(answer, 'MAX_QUERY_COST');
+    expect(answer.body.errors?.[0]?.message).toMatch(
+      new RegExp(`the query would cost \\d+, more than the limit of ${MAX_QUERY_COST}`),
+    );
+  });
+
+  it('refuses sixty aliases of a full page of facts with their cells', async () => {
+    const page = 'facts(first: 200) { edges { node { dimension { facts { id value details } } } } }';
+    expectRefused(await gql(real, aliases(60, page)), 'MAX_QUERY_COST');
+  });
+
+  it('counts a page by the first it is given, a variable included, on every run of the same query', async () => {
+    const query = `query($n: Int) { ${Array.from({ length: 4 }, (_, i) => `a${i}: facts(first: $n) { edges { node { ${EVERY_FACT_FIELD} } } }`).join(' ')} }`;
+    const small = await gql(real, query, { n: 2 });
+    expect(small.status).toBe(200);
+    expect(small.body.errors).toBeUndefined();
+    expectRefused(await gql(real, query, { n: 200 }), 'MAX_QUERY_COST');
+    expect((await gql(real, query, { n: 2 })).body).toEqual(small.body);
+  });
+
+  it('counts fragments where they are spread, however they nest', async () => {
+    // each level spreads the one below twice: 2^12 copies of a full fact page in under 200 tokens
+    const levels = Array.from(
+      { length: 12 },
+      (_, i) => `fragment F${i + 1} on Query { ...F${i} b${i}: facts(first: 200) { totalCount } ...F${i} }`,
+    );
+    const query = `{ ...F12 } fragment F0 on Query { facts(first: 200) { edges { node { id details } } } } ${levels.join(' ')}`;
+    expectRefused(await gql(real, query), 'MAX_QUERY_COST');
+  });
+
+  it.each([
+    [
+      'the compare matrix of a topic with every field of its facts',
+      `{ compare(topic: "load-balancing") { topic { slug title } providers { slug }
+      rows { differs dimension { slug title baseline } divergence { severity summary example migration { direction note } }
+        cells { provider { slug name } facts { ${EVERY_FACT_FIELD} } } } } }`,
+    ],
+    [
+      'a page of 200 facts with every field',
+      `{ facts(first: 200) { totalCount edges { cursor node { ${EVERY_FACT_FIELD} } } } }`,
+    ],
+    [
+      'every topic with the facts of its dimensions',
+      '{ topics { slug dimensions { slug facts { id value sources { url } } } } }',
+    ],
+    [
+      'a question with its rows and citations',
+      `{ ask(q: "how does pod IP allocation differ on GKE") { answer
+      matches { dimension { title } cells { provider { slug } facts { ${EVERY_FACT_FIELD} } } } citations { url } } }`,
+    ],
+  ])('answers %s on the real seed', async (_name, query) => {
+    const { status, body } = await gql(real, query);
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+  });
+
+  it('sizes every list of objects in the schema from the snapshot', () => {
+    const schema = buildSchema(SCHEMA);
+    const objectLists = Object.values(schema.getTypeMap())
+      .filter((t) => !t.name.startsWith('__') && 'getInterfaces' in t)
+      .flatMap((t) =>
+        Object.values((t as { getFields: () => Record<string, { name: string; type: { toString(): string } }> }).getFields())
+          .filter(
+            (f) =>
+              f.type.toString().includes('[') && 'getFields' in (schema.getType(f.type.toString().replace(/[[\]!]/g, '')) ?? {}),
+          )
+          .map((f) => `${t.name}.${f.name}`),
+      );
+    expect(objectLists.length).toBeGreaterThan(15);
+    expect(objectLists.filter((f) => !(f in LIST_SIZES))).toEqual([]);
+  });
+
+  it(`refuses an answer larger than ${MAX_RESPONSE_BYTES} bytes under the cost limit, naming MAX_RESPONSE_BYTES`, async () => {
+    const query = aliases(20, 'facts(first: 200) { edges { node { value details } } }');
+    const answer = await gql(real, query);
+    expectRefused(answer, 'MAX_RESPONSE_BYTES', 'RESPONSE_TOO_LARGE');
+    // the same page once is well within both limits
+    expect((await gql(real, aliases(1, 'facts(first: 200) { edges { node { value details } } }'))).status).toBe(200);
+  });
+});
+
+describe('POST /graphql subscriptions', () => {
+  it('refuses a subscription as a client error (400, validation) and logs nothing at error level', async () => {
+    const lines: { level: number }[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const logged = await buildApp(testConfig(), { db: seededDb(), logger: { level: 'info', stream } });
+    try {
+      for (const method of ['POST', 'GET'] as const) {
+        const res =
+          method === 'POST'
+            ? await logged.inject({ method, url: '/graphql', payload: { query: 'subscription { x }' } })
+            : await logged.inject({ method, url: `/graphql?query=${encodeURIComponent('subscription { x }')}` });
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toEqual({
+          errors: [
+            {
+              message: 'subscriptions are not supported: this API answers queries and mutations only',
+              locations: [{ line: 1, column: 1 }],
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+            },
+          ],
+        });
+      }
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    } finally {
+      await logged.close();
+    }
+  });
 });
 
 /** `topic { dimensions { topic { dimensions ... slug } } }` nested to the given depth. */

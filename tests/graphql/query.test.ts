@@ -61,6 +61,36 @@ describe('GraphQL Query.providers and Query.topics', () => {
     }
   });
 
+  it("answers Dimension.facts(provider) with one provider's facts, an alias naming it as well as its slug", async () => {
+    const { body } = await gql(
+      app,
+      '{ topic(slug: "dns") { dimensions { key all: facts { id } gke: facts(provider: "gke") { id provider { slug } } } } }',
+    );
+    const topic = body.data?.topic as { dimensions: { key: string; all: { id: string }[]; gke: { id: string }[] }[] };
+    const compare = await rest('/v1/compare?topic=dns');
+    expect(topic.dimensions).toHaveLength(compare.rows.length);
+    for (const d of topic.dimensions) {
+      const row = compare.rows.find((r: { dimension: { slug: string } }) => `dns/${r.dimension.slug}` === d.key);
+      expect(d.gke).toEqual(row.cells.gcp.map((f: { id: string }) => ({ id: f.id, provider: { slug: 'gcp' } })));
+      expect(d.all.map((f) => f.id)).toEqual(
+        ['aws', 'azure', 'gcp'].flatMap((p) => row.cells[p].map((f: { id: string }) => f.id)),
+      );
+    }
+  });
+
+  it('fails only the fields that passed a bad argument, naming it', async () => {
+    const { status, body } = await gql(
+      app,
+      '{ providers { slug } topic(slug: "dns") { dimensions { facts(provider: "oracle") { id } } } }',
+    );
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ providers: [{ slug: 'aws' }, { slug: 'azure' }, { slug: 'gcp' }], topic: null });
+    expect(body.errors?.[0]).toMatchObject({
+      path: ['topic', 'dimensions', 0, 'facts'],
+      extensions: { code: 'BAD_USER_INPUT', argument: 'provider' },
+    });
+  });
+
   it('answers topic(slug) with the divergence and baseline of every dimension, as GET /v1/topics/{slug}', async () => {
     const { body } = await gql(
       app,

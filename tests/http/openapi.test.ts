@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateOpenapi, OPENAPI_PATH } from '../../src/http/openapi-write.js';
+import { generateOpenapi, OPENAPI_PATH } from '../../scripts/openapi.js';
 import { fixtureApp } from '../helpers/app.js';
 
 describe('the OpenAPI document', () => {

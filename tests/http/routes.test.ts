@@ -354,6 +354,47 @@ describe('caching', () => {
   });
 });
 
+describe('conditional requests', () => {
+  it.each([
+    ['a fact that does not exist', '/v1/facts/aws/dns/nope', 404],
+    ['a topic that does not exist', '/v1/topics/nope', 404],
+    ['an invalid search', '/v1/search?q=', 400],
+    ['an unknown compare topic', '/v1/compare?topic=nope', 400],
+  ])('never answers 304 to If-None-Match: * for %s', async (_name, url, status) => {
+    // asked twice: the second time an answer of the first (if any were kept) would be at hand
+    for (let i = 0; i < 2; i++) {
+      const res = await get(url, { 'if-none-match': '*' });
+      expect(res.statusCode).toBe(status);
+      expect(res.headers.etag).toBeUndefined();
+    }
+  });
+
+  it('answers 304 to If-None-Match: * for what exists, computed or cached', async () => {
+    for (const url of ['/v1/facts/aws/dns/ndots', '/v1/topics/dns', '/v1/search?q=ndots&limit=3']) {
+      const fresh = await get(url, { 'if-none-match': '*' });
+      expect(fresh.statusCode).toBe(304);
+      expect(fresh.body).toBe('');
+      const plain = await get(url);
+      expect(plain.statusCode).toBe(200);
+      expect(fresh.headers.etag).toBe(plain.headers.etag);
+      expect((await get(url, { 'if-none-match': '*' })).statusCode).toBe(304);
+    }
+  });
+
+  it('answers HEAD with the ETag and Cache-Control of GET, and 304 for its ETag', async () => {
+    for (const url of ['/v1/compare?topic=dns', '/v1/facts/aws/dns/ndots', '/v1/topics']) {
+      const getRes = await get(url);
+      const head = await app.inject({ method: 'HEAD', url });
+      expect(head.statusCode).toBe(200);
+      expect(head.body).toBe('');
+      expect(head.headers.etag).toBe(getRes.headers.etag);
+      expect(head.headers['cache-control']).toBe('public, max-age=60, must-revalidate');
+      const revalidated = await app.inject({ method: 'HEAD', url, headers: { 'if-none-match': getRes.headers.etag as string } });
+      expect(revalidated.statusCode).toBe(304);
+    }
+  });
+});
+
 describe('probes and unknown routes', () => {
   it('answers health and readiness', async () => {
     expect((await get('/health')).json()).toEqual({ status: 'ok' });

@@ -140,6 +140,97 @@ describe('MCP /mcp', () => {
   });
 });
 
+/** A raw JSON-RPC POST to /mcp, as a client without the SDK sends it. */
+const post = (payload: string, headers: Record<string, string> = {}) =>
+  app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    payload,
+  });
+
+describe('POST /mcp JSON-RPC errors', () => {
+  it('answers an empty batch with -32600 Invalid Request', async () => {
+    const res = await post('[]');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32600, message: expect.stringMatching(/^Invalid Request/) },
+      id: null,
+    });
+  });
+
+  it.each([
+    ['an object that is not JSON-RPC', '{"hello":1}'],
+    ['a number', '42'],
+    ['a request without a method', '{"jsonrpc":"2.0","id":3}'],
+  ])('answers %s with -32600 Invalid Request', async (_name, payload) => {
+    const res = await post(payload);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32600 }, id: null });
+  });
+
+  it('answers a body that is not JSON with -32700 Parse error', async () => {
+    const res = await post('{"jsonrpc": ');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      jsonrpc: '2.0',
+      error: { code: -32700, message: expect.stringMatching(/^Parse error/) },
+      id: null,
+    });
+  });
+
+  it.each([
+    ['string arguments', { name: 'get_fact', arguments: 'gcp/dns/ndots' }, 'params.arguments'],
+    ['array arguments', { name: 'get_fact', arguments: [1] }, 'params.arguments'],
+    ['no tool name', { arguments: {} }, 'params.name'],
+  ])('answers tools/call with %s with -32602 Invalid params naming the field', async (_name, params, field) => {
+    const res = await post(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params }));
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ jsonrpc: '2.0', id: 7, error: { code: -32602 } });
+    expect(body.error.message).toContain(field);
+  });
+
+  it('answers tools/call without params with -32602, and an unknown method with -32601', async () => {
+    expect((await post('{"jsonrpc":"2.0","id":8,"method":"tools/call"}')).json()).toMatchObject({
+      id: 8,
+      error: { code: -32602 },
+    });
+    expect((await post('{"jsonrpc":"2.0","id":9,"method":"nope/nope"}')).json()).toMatchObject({
+      id: 9,
+      error: { code: -32601 },
+    });
+  });
+});
+
+describe('POST /mcp headers', () => {
+  it('carries the security headers and, for an allowed origin, the CORS headers of every other route', async () => {
+    const cors = await fixtureApp({ CORS_ORIGINS: 'https://portal.example' });
+    try {
+      const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+      for (const payload of [list, '[]']) {
+        const res = await cors.inject({
+          method: 'POST',
+          url: '/mcp',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            origin: 'https://portal.example',
+          },
+          payload,
+        });
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+        expect(res.headers['access-control-allow-origin']).toBe('https://portal.example');
+        expect(res.headers['access-control-expose-headers']).toContain('ETag');
+      }
+    } finally {
+      await cors.close();
+    }
+  });
+});
+
 describe('GET and DELETE /mcp', () => {
   it('answer 405 in the API error shape, since the endpoint is stateless', async () => {
     for (const method of ['GET', 'DELETE'] as const) {

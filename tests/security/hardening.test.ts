@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { auth, NEW_FACT, NEW_ID, TOKEN } from '../helpers/admin.js';
 import { fixtureApp, seededDb, testConfig } from '../helpers/app.js';
 
 function expectErrorShape(res: { statusCode: number; json: () => unknown }, status: number) {
@@ -42,7 +43,7 @@ describe('security headers', () => {
   it('gives /graphiql a policy that allows the unpkg.com assets it loads', async () => {
     const app = await fixtureApp();
     const page = await app.inject('/graphiql');
-    if (page.statusCode === 404) return; // GraphiQL not mounted in this build
+    expect(page.statusCode).toBe(200);
     expect(page.headers['content-security-policy']).toMatch(/script-src 'self' https:\/\/unpkg\.com/);
     const api = await app.inject('/v1/topics');
     expect(api.headers['content-security-policy']).not.toMatch(/unpkg/);
@@ -126,6 +127,43 @@ describe('limits and load shedding', () => {
     expectErrorShape(res, 503);
     expect(res.headers['retry-after']).toBe('7');
     expect((res.json() as { message: string }).message).toMatch(/overloaded/);
+    await app.close();
+  });
+});
+
+describe('stored text in answers', () => {
+  it('never turns marker characters of stored text into <mark> in search snippets', async () => {
+    const app = await fixtureApp({ ADMIN_TOKEN: TOKEN });
+    const details = 'Stored \u0002forged\u0003 markers and \u0002an open one beside the word zebrafish.';
+    const created = await app.inject({ method: 'POST', url: '/v1/facts', headers: auth, payload: { ...NEW_FACT, details } });
+    expect(created.statusCode).toBe(201);
+    const res = await app.inject('/v1/search?q=zebrafish');
+    const hit = (res.json() as { items: { id: string; snippet: string }[] }).items.find((i) => i.id.startsWith('gcp/dns'));
+    expect(hit?.snippet).toContain('<mark>zebrafish</mark>');
+    expect(hit?.snippet).not.toContain('<mark>forged');
+    expect(hit?.snippet.match(/<mark>/g)).toHaveLength(1);
+    expect(hit?.snippet).not.toMatch(/[\u0002\u0003]/);
+    await app.close();
+  });
+});
+
+describe('CSV export', () => {
+  it.each([
+    ['a zero-width space', '\u200b=HYPERLINK("https://evil.example","x")'],
+    ['NUL', '\u0000=1+1'],
+    ['BEL', '\u0007+1'],
+    ['a right-to-left override', '\u202e-2+3'],
+    ['a word joiner and a zero-width joiner', '\u2060\u200d@SUM(A1)'],
+    ['a plain formula', '=1+1'],
+  ])('neutralises a value that starts with %s before a formula character', async (_name, value) => {
+    const app = await fixtureApp({ ADMIN_TOKEN: TOKEN });
+    const created = await app.inject({ method: 'POST', url: '/v1/facts', headers: auth, payload: { ...NEW_FACT, value } });
+    expect(created.statusCode).toBe(201);
+    const csv = (await app.inject('/v1/export?format=csv')).body;
+    const row = csv.split('\r\n').find((line) => line.startsWith(`${NEW_ID},`)) ?? '';
+    const cells = row.match(/("([^"]|"")*"|[^,]*)(,|$)/g)?.map((c) => c.replace(/,$/, '')) ?? [];
+    const cell = cells[8] ?? '';
+    expect(cell.replace(/^"/, '').startsWith(`'${value.replaceAll('"', '""')}`)).toBe(true);
     await app.close();
   });
 });

@@ -1,11 +1,11 @@
 // `npm run openapi`: writes openapi/openapi.json from the route schemas (a test fails when it drifts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildApp } from '../app.js';
-import { loadConfig } from '../config.js';
-import { openDb } from '../db/connection.js';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openDb } from '../src/db/connection.js';
 
-export const OPENAPI_PATH = resolve(import.meta.dirname, '../../openapi/openapi.json');
+export const OPENAPI_PATH = resolve(import.meta.dirname, '../openapi/openapi.json');
 
 /** The document as committed: generated from an app on an empty database, so data never leaks into it. */
 export async function generateOpenapi(): Promise<string> {

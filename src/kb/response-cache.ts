@@ -1,3 +1,6 @@
+// In kb rather than http: an answer stays valid exactly as long as the dataset version the knowledge layer owns,
+// and REST (http/caching.ts) and GraphQL both keep their answers here without importing each other.
+
 /**
  * A cached answer: the serialized body and what is needed to send it again. The body is kept as bytes: a
  * string would be encoded to UTF-8 again for every response (a 60 KB matrix at thousands of requests a
