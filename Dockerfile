@@ -25,10 +25,10 @@ COPY src ./src
 COPY migrations ./migrations
 COPY seed ./seed
 COPY bin ./bin
+COPY scripts ./scripts
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
-# as `npm start`: plain JavaScript compiled by esbuild; V8 sizes its heap growth by the heap limit, and the
-# default (a share of the machine's memory) let RSS float past 200 MB under load: a 4 MB young generation and a
-# 768 MB old-space limit (room for a 100x dataset) keep it near 115 MB. The database is created and seeded on start.
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=4", "--max-old-space-size=768", "dist/server.js"]
+# as `npm start`: plain JavaScript compiled by esbuild, under V8 memory flags derived from MEMORY_LIMIT_MB (set it
+# to the container's memory limit; scripts/start.sh execs node). The database is created and seeded on start.
+CMD ["sh", "scripts/start.sh"]

@@ -1,2 +1,2 @@
-/** The words of package.json's scripts.start after `node`. */
-export function serverArgs(): string[];
+/** The node arguments that start the server under the given environment (MEMORY_LIMIT_MB sets the V8 flags). */
+export function serverArgs(env?: NodeJS.ProcessEnv): string[];

@@ -71,7 +71,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // hardening first: their hooks must see every route registered after them, whoever registers it
   await app.register(securityHeaders);
   await app.register(cors, { origins: config.CORS_ORIGINS });
-  await app.register(loadShedding, deps.loadShedding ?? {});
+  await app.register(loadShedding, { memoryLimitMb: config.MEMORY_LIMIT_MB, ...deps.loadShedding });
   await app.register(rateLimit, { perMinute: config.RATE_LIMIT_PER_MINUTE });
   await app.register(auth, { token: config.ADMIN_TOKEN });
   await app.register(openapi);

@@ -23,6 +23,8 @@ const EnvSchema = z.object({
     ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1000),
   STALE_AFTER_DAYS: z.coerce.number().int().min(1).default(180),
+  // the memory the process may use, in MiB (a container's memory limit); see memoryFlags
+  MEMORY_LIMIT_MB: z.coerce.number().int().min(256).max(65536).default(384),
 });
 
 export type Config = z.infer<typeof EnvSchema>;
@@ -35,4 +37,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid environment:\n  ${lines.join('\n  ')}`);
   }
   return result.data;
+}
+
+/**
+ * The share of MEMORY_LIMIT_MB given to V8's old space. The rest is for what the old space does not hold:
+ * the young generation, compiled code, SQLite's page cache, buffers and the native heap.
+ */
+export const OLD_SPACE_SHARE = 0.75;
+/** V8's young generation semi-space, in MiB: a small one keeps the resident set close to the live heap. */
+export const SEMI_SPACE_MB = 4;
+
+/**
+ * The V8 flags MEMORY_LIMIT_MB implies, which scripts/server-command.mjs gives node when it starts the server
+ * (`npm start`, the image, the tests, the benchmark). Load shedding derives its thresholds from the same
+ * budget and from the heap limit these flags set (src/http/load-shedding.ts); deploy/k8s passes the
+ * container's memory limit as MEMORY_LIMIT_MB.
+ */
+export function memoryFlags(memoryLimitMb: number): string[] {
+  return [`--max-semi-space-size=${SEMI_SPACE_MB}`, `--max-old-space-size=${Math.floor(memoryLimitMb * OLD_SPACE_SHARE)}`];
 }

@@ -7,7 +7,7 @@ import { CompareSchema, DiffSchema, FactSchema, SearchResultSchema, TopicSummary
 import { AskSchema } from '../domain/ask.js';
 import { IpCapacitySchema } from '../domain/calculators.js';
 import { askWhenReady } from '../kb/ask.js';
-import { ipCapacity } from '../kb/calculators.js';
+import { ipCapacity } from '../kb/calculators/index.js';
 import { listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { BadInputError, NotFoundError } from '../kb/errors.js';

@@ -120,6 +120,25 @@ describe('GET /v1/calculators/ip-capacity', () => {
     );
   });
 
+  it('returns 400 naming mode and listing the valid modes when the mode is a name of Object.prototype', async () => {
+    for (const mode of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__PROTO__', ' constructor ']) {
+      const res = await app.inject(`${URL}?provider=aks&mode=${encodeURIComponent(mode)}`);
+      expect(res.statusCode, mode).toBe(400);
+      expect(res.json().message, mode).toBe(
+        `query parameter "mode": "${mode}" is not a mode of azure; use one of overlay, pod-subnet, pod-subnet-static, node-subnet, kubenet (default overlay)`,
+      );
+    }
+  });
+
+  it('returns 400 naming provider and listing the providers when the provider is a name of Object.prototype', async () => {
+    for (const provider of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect400(
+        await app.inject(`${URL}?provider=${provider}&mode=overlay`),
+        new RegExp(`^query parameter "provider": unknown provider "${provider}"; use one of aws, azure, gcp`),
+      );
+    }
+  });
+
   it('returns 400 naming pod_cidr when it is not a CIDR or has host bits set', async () => {
     expect400(
       await app.inject(`${URL}?provider=gke&pod_cidr=banana`),
@@ -180,6 +199,9 @@ describe('GET /v1/calculators/ip-capacity', () => {
         'pod-subnet',
         'pod-subnet-static',
         'prefix-delegation',
+        '__proto__',
+        'constructor',
+        'toString',
       ),
       fc.constantFrom(
         '0.0.0.0/1',

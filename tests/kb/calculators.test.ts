@@ -10,7 +10,7 @@ import {
   gkePodBlock,
   ipCapacity,
   parseCidr,
-} from '../../src/kb/calculators.js';
+} from '../../src/kb/calculators/index.js';
 import { BadInputError } from '../../src/kb/errors.js';
 import { Kb } from '../../src/kb/kb.js';
 import { REAL_SEED, seededDb } from '../helpers/app.js';
@@ -210,6 +210,18 @@ describe('input checks', () => {
     expect(badInput(() => calc('aws', { mode: 'overlay' })).message).toBe(
       'mode: "overlay" is not a mode of aws; use one of secondary-ip, prefix-delegation (default secondary-ip)',
     );
+  });
+
+  it('refuses the names of Object.prototype as modes like any unknown mode', () => {
+    for (const mode of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      for (const provider of ['aws', 'azure', 'gcp'] as const) {
+        const err = badInput(() => calc(provider, { mode, subnet: '10.0.0.0/24' }));
+        expect(err.param, `${provider} ${mode}`).toBe('mode');
+        expect(err.message, `${provider} ${mode}`).toMatch(
+          new RegExp(`^mode: "${mode}" is not a mode of ${provider}; use one of `),
+        );
+      }
+    }
   });
 
   it('refuses a parameter the mode does not use instead of ignoring it', () => {

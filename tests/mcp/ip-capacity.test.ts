@@ -42,4 +42,20 @@ describe('MCP tool ip_capacity', () => {
     expect(result.isError).toBe(true);
     expect(result.text).toBe('max_pods: "500" is out of range; GKE VPC-native takes an integer from 8 to 256');
   });
+
+  it('answers a tool error naming mode, never an internal error, when the mode is a name of Object.prototype', async () => {
+    for (const mode of ['__proto__', 'constructor', 'toString']) {
+      const result = await call({ provider: 'aks', mode });
+      expect(result.isError, mode).toBe(true);
+      expect(result.text, mode).toBe(
+        `mode: "${mode}" is not a mode of azure; use one of overlay, pod-subnet, pod-subnet-static, node-subnet, kubenet (default overlay)`,
+      );
+    }
+  });
+
+  it('answers a tool error naming provider when the provider is a name of Object.prototype', async () => {
+    const result = await call({ provider: '__proto__', mode: 'overlay' });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/^provider: unknown provider "__proto__"; use one of aws, azure, gcp/);
+  });
 });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IpCapacityQuerySchema, IpCapacitySchema } from '../../domain/calculators.js';
-import { ipCapacity } from '../../kb/calculators.js';
+import { ipCapacity } from '../../kb/calculators/index.js';
 import type { Kb } from '../../kb/kb.js';
 import { readErrors } from '../schemas.js';
 
