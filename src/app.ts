@@ -22,6 +22,7 @@ import searchRoutes from './http/routes/search.js';
 import securityHeaders from './http/security.js';
 import { Kb, type Snapshot } from './kb/snapshot.js';
 import mcp from './mcp/plugin.js';
+import web from './web/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -71,12 +72,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   await app.register(errors);
   // hardening first: their hooks must see every route registered after them, whoever registers it
-  await app.register(securityHeaders);
+  await app.register(securityHeaders, { embedOrigins: config.EMBED_ORIGINS });
   await app.register(cors, { origins: config.CORS_ORIGINS });
   await app.register(loadShedding, deps.loadShedding ?? {});
   await app.register(rateLimit, { perMinute: config.RATE_LIMIT_PER_MINUTE });
   await app.register(auth, { token: config.ADMIN_TOKEN });
-  await app.register(openapi);
+  await app.register(openapi, { publicUrl: config.PUBLIC_URL });
   await app.register(caching, { kb });
   await app.register(healthRoutes, { kb });
   await app.register(graphql, { kb });
@@ -94,5 +95,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     },
     { prefix: '/v1' },
   );
+  await app.register(web, { kb, publicUrl: config.PUBLIC_URL });
   return app;
 }

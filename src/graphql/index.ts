@@ -99,7 +99,7 @@ function lateBound(loaders: Loaders): MercuriusLoaders {
 }
 
 /**
- * GraphQL at /graphql (GET and POST) and GraphiQL at /graphiql, over the same kb functions as REST. It sits in
+ * GraphQL at /graphql (GET and POST), over the same kb functions as REST. It sits in
  * its own scope: Mercurius' JSON Schemas get their own compilers, its routes stay out of the OpenAPI document,
  * and they are not `cacheable`, so the REST response cache never sees them.
  */
@@ -143,7 +143,8 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
       schema: SCHEMA,
       resolvers: createResolvers(kb, app.adminCheck),
       loaders: lateBound(loaders),
-      graphiql: true,
+      // the explorer at /graphiql is the web UI's, served from this service's own assets (src/web)
+      graphiql: false,
       // compile a query to JavaScript from its second run; loaders cache per request (Mercurius' default)
       jit: 1,
       queryDepth: MAX_QUERY_DEPTH,
