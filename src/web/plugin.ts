@@ -209,7 +209,7 @@ export default async function web(app: FastifyInstance, opts: WebOptions) {
       'Fact',
       () => {
         const fact = getFact(kb, decodeURIComponent(request.params['*']));
-        return html`<p class="meta">${fact.topic} / ${fact.dimension} · ${fact.provider}</p>${factBlock(fact)}`;
+        return html`<h1 class="q">${fact.topic} / ${fact.dimension} · ${fact.provider} · Cloudiff</h1>${factBlock(fact)}`;
       },
       { embed: true },
     ),

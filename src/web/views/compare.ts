@@ -102,9 +102,9 @@ ${matrix(data, ctx, { differsOnly: opts.differsOnly, details: true })}
 <section class="snippets">
 <h2>Embed this comparison</h2>
 <p>In an iframe (the embedding origin must be listed in <code>EMBED_ORIGINS</code>):</p>
-<pre data-copy><code>${iframe}</code></pre>
+<pre data-copy tabindex="0"><code>${iframe}</code></pre>
 <p>As a custom element drawn from the API (the page's origin must be listed in <code>CORS_ORIGINS</code>; theme it with <code>--cloudiff-*</code> CSS custom properties):</p>
-<pre data-copy><code>${element}</code></pre>
+<pre data-copy tabindex="0"><code>${element}</code></pre>
 <p class="meta">JSON: <a href="/v1/compare?topic=${data.topic.slug}&amp;providers=${providers}">/v1/compare?topic=${data.topic.slug}&amp;providers=${providers}</a></p>
 </section>`;
 }
