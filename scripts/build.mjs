@@ -1,8 +1,8 @@
 // `npm run build` (and before `npm start`): compiles src/ to dist/ with esbuild, file by file, keeping the
 // layout (modules find migrations/ and package.json at the same relative depth as in src/). Production runs
 // plain JavaScript: no TypeScript loader in the server process, a faster start and a smaller footprint.
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
@@ -27,5 +27,9 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-// files read at run time next to their module (the GraphQL SDL)
-for (const f of files.filter((f) => !f.endsWith('.ts'))) copyFileSync(f, join(out, relative(src, f)));
+// files read at run time next to their module (the GraphQL SDL, the web UI's assets)
+for (const f of files.filter((f) => !f.endsWith('.ts'))) {
+  const dest = join(out, relative(src, f));
+  mkdirSync(dirname(dest), { recursive: true });
+  copyFileSync(f, dest);
+}

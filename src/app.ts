@@ -23,6 +23,7 @@ import securityHeaders from './http/security.js';
 import { errorBody } from './kb/errors.js';
 import { Kb } from './kb/kb.js';
 import mcp from './mcp/plugin.js';
+import web from './web/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,12 +70,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   await app.register(errors);
   // hardening first: their hooks must see every route registered after them, whoever registers it
-  await app.register(securityHeaders);
+  await app.register(securityHeaders, { embedOrigins: config.EMBED_ORIGINS });
   await app.register(cors, { origins: config.CORS_ORIGINS });
   await app.register(loadShedding, { memoryLimitMb: config.MEMORY_LIMIT_MB, ...deps.loadShedding });
   await app.register(rateLimit, { perMinute: config.RATE_LIMIT_PER_MINUTE });
   await app.register(auth, { token: config.ADMIN_TOKEN });
-  await app.register(openapi);
+  await app.register(openapi, { publicUrl: config.PUBLIC_URL });
   await app.register(caching, { kb });
   await app.register(healthRoutes, { kb });
   await app.register(graphql, { kb });
@@ -92,5 +93,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     },
     { prefix: '/v1' },
   );
+  await app.register(web, { kb, publicUrl: config.PUBLIC_URL });
   return app;
 }

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 
 /** Every environment variable the service reads, with its default (listed in .env.example too). */
+/** A comma-separated list of origins (`https://portal.example.com`), each checked to be an origin. */
+const originList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -12,14 +23,20 @@ const EnvSchema = z.object({
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters when set'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CORS_ORIGINS: z
+  CORS_ORIGINS: originList,
+  /** Origins allowed to frame the /embed/ views (CSP frame-ancestors); unset: no other origin may frame them. */
+  EMBED_ORIGINS: originList.refine(
+    (list) => list.every((o) => /^https?:\/\/[^/\s;,'"]+$/.test(o)),
+    'must be comma-separated origins such as https://portal.example.com',
+  ),
+  /** The service's public base URL (OpenAPI servers, links and embed snippets); the request's host when unset. */
+  PUBLIC_URL: z
     .string()
     .optional()
-    .transform((v) =>
-      (v ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+    .transform((v) => (v ? v.replace(/\/+$/, '') : undefined))
+    .refine(
+      (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
+      'must be an http(s) URL such as https://cloudiff.example.com',
     ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1000),
   STALE_AFTER_DAYS: z.coerce.number().int().min(1).default(180),

@@ -103,7 +103,7 @@ const noSubscriptions = (context: ValidationContext): ASTVisitor => ({
 });
 
 /**
- * GraphQL at /graphql (GET and POST) and GraphiQL at /graphiql, over the same kb functions as REST. It sits in
+ * GraphQL at /graphql (GET and POST), over the same kb functions as REST. It sits in
  * its own scope: Mercurius' JSON Schemas get their own compilers, its routes stay out of the OpenAPI document,
  * and they are not `cacheable`, so the REST response cache never sees them.
  */
@@ -150,7 +150,8 @@ async function graphql(app: FastifyInstance, { kb }: { kb: Kb }) {
       resolvers: createResolvers(kb, app.adminCheck),
       // every field of one request reads the same snapshot, the one its cache entry is filed under
       context: (request) => ({ snapshot: states.get(request)?.snapshot ?? kb.snapshot() }),
-      graphiql: true,
+      // the explorer at /graphiql is the web UI's, served from this service's own assets (src/web)
+      graphiql: false,
       // compile a query to JavaScript from its second run
       jit: 1,
       queryDepth: MAX_QUERY_DEPTH,

@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Opt a GET route into ETags and the response cache (every read of the knowledge base). */
     cacheable?: boolean;
+    /** What else than the URL the answer depends on (the web pages' links depend on the Host). */
+    cacheKey?: (request: FastifyRequest) => string;
     /** The ETag of a cacheable route's answer when it is not the dataset version's (e.g. a fact's own ETag). */
     etag?: (request: FastifyRequest) => string | undefined;
   }
@@ -47,9 +49,10 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
     if (!config?.cacheable) return done();
     const version = kb.version();
     request.datasetVersion = version;
-    request.cacheKey = request.url;
-    const hit = cache.get(version, request.url);
-    const etag = hit?.etag ?? config.etag?.(request) ?? etagFor(version, request.url);
+    const key = config.cacheKey ? `${config.cacheKey(request)} ${request.url}` : request.url;
+    request.cacheKey = key;
+    const hit = cache.get(version, key);
+    const etag = hit?.etag ?? config.etag?.(request) ?? etagFor(version, key);
     reply.header('etag', etag).header('cache-control', CACHE_CONTROL);
     const ifNoneMatch = request.headers['if-none-match'];
     if (ifNoneMatch) {

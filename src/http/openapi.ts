@@ -24,8 +24,25 @@ function renameWildcards<T extends OpenApiDoc>(doc: T): T {
   return { ...doc, paths };
 }
 
+/**
+ * zod's JSON Schemas carry `$schema` and `$id` (`#/components/schemas/X`); inside an OpenAPI document an `$id`
+ * moves the base URI of every `$ref` under it, so Swagger UI cannot resolve them. Components need neither.
+ */
+function stripSchemaIds<T extends OpenApiDoc & { components?: { schemas?: Record<string, unknown> } }>(doc: T): T {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) if (k !== '$id' && k !== '$schema') out[k] = strip(v);
+    return out;
+  };
+  const schemas = doc.components?.schemas;
+  if (!schemas) return doc;
+  return { ...doc, components: { ...doc.components, schemas: strip(schemas) as Record<string, unknown> } };
+}
+
 /** OpenAPI 3.1 generated from the route schemas, served at /openapi.json, with a docs UI at /docs. */
-async function openapi(app: FastifyInstance) {
+async function openapi(app: FastifyInstance, opts: { publicUrl?: string }) {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -36,7 +53,8 @@ async function openapi(app: FastifyInstance) {
           'How does this behave differently on AWS, Azure and GCP? Cited facts about EKS, AKS and GKE and the cloud networking around them: comparison matrices, migration diffs, search and questions.',
         license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
       },
-      servers: [{ url: 'http://127.0.0.1:3000', description: 'local (npm start)' }],
+      // relative to wherever the document is served unless PUBLIC_URL names the public address
+      servers: [opts.publicUrl ? { url: opts.publicUrl } : { url: '/', description: 'this server' }],
       // reads are public; the admin operations declare bearerAuth themselves
       security: [],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'the ADMIN_TOKEN' } } },
@@ -52,7 +70,7 @@ async function openapi(app: FastifyInstance) {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => renameWildcards(jsonSchemaTransformObject(input) as OpenApiDoc),
+    transformObject: (input) => stripSchemaIds(renameWildcards(jsonSchemaTransformObject(input) as OpenApiDoc)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

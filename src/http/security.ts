@@ -25,24 +25,6 @@ export const CSP_DIRECTIVES = {
 };
 
 /**
- * GraphiQL (served by Mercurius under /graphiql) loads React and GraphiQL from unpkg.com, has an inline
- * <style> and registers a service worker that caches those files: its pages get a policy naming unpkg.
- */
-export const GRAPHIQL_CSP = [
-  "default-src 'self'",
-  "base-uri 'self'",
-  "script-src 'self' https://unpkg.com",
-  "style-src 'self' 'unsafe-inline' https://unpkg.com",
-  "font-src 'self' data: https://unpkg.com",
-  "img-src 'self' data: https:",
-  "connect-src 'self' https://unpkg.com",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "frame-ancestors 'self'",
-  "form-action 'self'",
-].join('; ');
-
-/**
  * The headers helmet sets with these options, computed once. (@fastify/helmet builds helmet's middleware again
  * for every request, parsing the CSP each time: a sixth of the CPU of serving a cached answer.) The options
  * are static, so every response carries the same headers.
@@ -66,16 +48,25 @@ function securityHeaderValues(): Record<string, string> {
   return headers;
 }
 
-function isGraphiql(url: string): boolean {
-  return url === '/graphiql' || url.startsWith('/graphiql/') || url.startsWith('/graphiql?');
+/**
+ * The policy of the /embed/ views: the site's, but framable by the origins of EMBED_ORIGINS (and this origin);
+ * X-Frame-Options is left out there, since it cannot name other origins and CSP supersedes it.
+ */
+export function embedHeaders(headers: Record<string, string>, embedOrigins: readonly string[]): Record<string, string> {
+  const { 'x-frame-options': _dropped, ...rest } = headers;
+  const csp = headers['content-security-policy']!.replace(
+    /frame-ancestors [^;]*/,
+    `frame-ancestors ${["'self'", ...embedOrigins].join(' ')}`,
+  );
+  return { ...rest, 'content-security-policy': csp };
 }
 
 /** Security headers (helmet's) on every route, including routes other plugins register later. */
-async function securityHeaders(app: FastifyInstance) {
+async function securityHeaders(app: FastifyInstance, opts: { embedOrigins?: readonly string[] }) {
   const headers = securityHeaderValues();
-  const graphiql = { ...headers, 'content-security-policy': GRAPHIQL_CSP };
+  const embed = embedHeaders(headers, opts.embedOrigins ?? []);
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(isGraphiql(request.url) ? graphiql : headers);
+    reply.headers(request.url.startsWith('/embed/') ? embed : headers);
     done();
   });
 }
