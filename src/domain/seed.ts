@@ -22,6 +22,15 @@ export const TOPIC_SLUGS = [
   'identity',
   'storage',
   'node-access',
+  // the platform layer every comparison of the three clouds has
+  'cluster-lifecycle',
+  'control-plane',
+  'autoscaling',
+  'quotas-limits',
+  'observability',
+  'secrets-encryption',
+  'service-mesh',
+  'policy-governance',
 ] as const;
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
