@@ -3,7 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { auth, NEW_FACT, NEW_ID, TOKEN } from '../helpers/admin.js';
-import { fixtureApp, seededDb, testConfig } from '../helpers/app.js';
+import { fixtureApp, NO_LOAD_SHEDDING, seededDb, testConfig } from '../helpers/app.js';
 
 const url = (id: string) => `/v1/facts/${encodeURIComponent(id)}`;
 
@@ -75,6 +75,7 @@ describe('authentication of the write API', () => {
       },
     });
     const logging = await buildApp(testConfig({ ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'trace' }), {
+      loadShedding: NO_LOAD_SHEDDING,
       db: seededDb(),
       logger: { level: 'trace', stream },
     });

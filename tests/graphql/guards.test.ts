@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { LIST_SIZES, MAX_QUERY_COST, MAX_RESPONSE_BYTES } from '../../src/graphql/cost.js';
 import { MAX_QUERY_DEPTH, SCHEMA } from '../../src/graphql/index.js';
-import { fixtureApp, REAL_SEED, seededDb, testConfig } from '../helpers/app.js';
+import { fixtureApp, NO_LOAD_SHEDDING, REAL_SEED, seededDb, testConfig } from '../helpers/app.js';
 import { gql } from './client.js';
 
 let app: FastifyInstance;
@@ -131,7 +131,11 @@ describe('POST /graphql subscriptions', () => {
         done();
       },
     });
-    const logged = await buildApp(testConfig(), { db: seededDb(), logger: { level: 'info', stream } });
+    const logged = await buildApp(testConfig(), {
+      db: seededDb(),
+      logger: { level: 'info', stream },
+      loadShedding: NO_LOAD_SHEDDING,
+    });
     try {
       for (const method of ['POST', 'GET'] as const) {
         const res =

@@ -27,9 +27,15 @@ export function testConfig(overrides: Partial<Record<string, string>> = {}): Con
   return loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...overrides });
 }
 
+/**
+ * Load shedding off: in-process tests share one worker with other apps and seed loads, whose event-loop lag and
+ * heap are not the app's own. Shedding itself is tested with its own limits (tests/security/hardening.test.ts).
+ */
+export const NO_LOAD_SHEDDING = { maxEventLoopDelay: 0, maxHeapUsedBytes: 0, maxRssBytes: 0 } as const;
+
 /** The app on the fixture dataset, for `app.inject`. */
 export async function fixtureApp(overrides: Partial<Record<string, string>> = {}, db: Db = seededDb()): Promise<FastifyInstance> {
-  const app = await buildApp(testConfig(overrides), { db });
+  const app = await buildApp(testConfig(overrides), { db, loadShedding: NO_LOAD_SHEDDING });
   await app.ready();
   return app;
 }
