@@ -26,8 +26,9 @@ export const GKE_POD_BLOCK_FACTOR = 2;
 /** azure/ip-allocation/max-pods-per-node: up to 250 per node, minimum 10. */
 export const AKS_MAX_PODS = { min: 10, max: 250 } as const;
 /**
- * azure/ip-allocation/max-pods-per-node: the defaults per network mode. The fact states the Pod Subnet default
- * for dynamic IP allocation; static block allocation is the same Pod Subnet plugin and takes it too.
+ * azure/ip-allocation/max-pods-per-node: the defaults per network mode, as Microsoft's IP address planning page
+ * lists them (the fact notes that the dynamic IP allocation page gives 250 for Pod Subnet instead); static block
+ * allocation is the same Pod Subnet plugin and takes the same default.
  */
 export const AKS_DEFAULT_MAX_PODS = { overlay: 250, podSubnet: 110, nodeSubnet: 30, kubenet: 110 } as const;
 /** azure/ip-allocation/per-node-pod-range#azure-cni-overlay: a fixed /24 per node. */

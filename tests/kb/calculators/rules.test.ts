@@ -58,17 +58,14 @@ const CITED: Record<keyof typeof rules, Says[]> = {
   ],
   GKE_POD_BLOCK_FACTOR: [['gcp/ip-allocation/per-node-pod-range', `at least ${word(GKE_POD_BLOCK_FACTOR)} max pods`]],
   AKS_MAX_PODS: [
-    ['azure/ip-allocation/max-pods-per-node', `Maximum ${AKS_MAX_PODS.max} per node`],
-    ['azure/ip-allocation/max-pods-per-node', `(minimum ${AKS_MAX_PODS.min}, maximum ${AKS_MAX_PODS.max})`],
+    ['azure/ip-allocation/max-pods-per-node', `Maximum ${AKS_MAX_PODS.max} per node (minimum ${AKS_MAX_PODS.min})`],
+    ['azure/ip-allocation/max-pods-per-node', `the minimum is ${AKS_MAX_PODS.min}`],
   ],
   AKS_DEFAULT_MAX_PODS: [
-    ['azure/ip-allocation/max-pods-per-node', `Overlay defaults to ${AKS_DEFAULT_MAX_PODS.overlay}`],
-    [
-      'azure/ip-allocation/max-pods-per-node',
-      `Pod Subnet with dynamic IP allocation defaults to ${AKS_DEFAULT_MAX_PODS.podSubnet}`,
-    ],
-    ['azure/ip-allocation/max-pods-per-node', `(node subnet) defaults to ${AKS_DEFAULT_MAX_PODS.nodeSubnet}`],
-    ['azure/ip-allocation/max-pods-per-node', `kubenet defaults to ${AKS_DEFAULT_MAX_PODS.kubenet}`],
+    ['azure/ip-allocation/max-pods-per-node', `Azure CNI Overlay ${AKS_DEFAULT_MAX_PODS.overlay}`],
+    ['azure/ip-allocation/max-pods-per-node', `Azure CNI Pod Subnet ${AKS_DEFAULT_MAX_PODS.podSubnet}`],
+    ['azure/ip-allocation/max-pods-per-node', `legacy Azure CNI (node subnet) ${AKS_DEFAULT_MAX_PODS.nodeSubnet}`],
+    ['azure/ip-allocation/max-pods-per-node', `kubenet ${AKS_DEFAULT_MAX_PODS.kubenet}`],
   ],
   AKS_OVERLAY_NODE_BLOCK_PREFIX: [
     [
