@@ -31,7 +31,7 @@ export const SCHEMA = readFileSync(resolve(import.meta.dirname, 'schema.graphql'
  * migration > from > slug); one spare level, then cycles such as topic > dimensions > topic are refused.
  */
 export const MAX_QUERY_DEPTH = 10;
-/** A bound on parsing work; the introspection query GraphiQL sends is about 400 tokens. */
+/** A bound on parsing work, far above any useful query (the standard introspection query is under 200 tokens). */
 export const MAX_QUERY_TOKENS = 5000;
 
 type JsonSchema = { type?: string | string[]; properties?: Record<string, { type?: string | string[] }> };
