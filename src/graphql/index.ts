@@ -2,18 +2,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  type ASTVisitor,
-  type DocumentNode,
-  GraphQLError,
-  type OperationDefinitionNode,
-  parse,
-  type ValidationContext,
-} from 'graphql';
+import { type ASTVisitor, GraphQLError, parse, type ValidationContext } from 'graphql';
 import mercurius from 'mercurius';
 import { VersionedCache, wantsFresh } from '../kb/response-cache.js';
 import type { Kb, Snapshot } from '../kb/snapshot.js';
-import { MAX_QUERY_COST, MAX_RESPONSE_BYTES, queryCost, queryTooCostly, responseTooLarge } from './cost.js';
+import { MAX_QUERY_COST, MAX_RESPONSE_BYTES, pickOperation, queryCost, queryTooCostly, responseTooLarge } from './cost.js';
 import { formatErrors, limitErrorBody } from './errors.js';
 import { createResolvers } from './resolvers.js';
 
@@ -81,13 +74,6 @@ interface RequestState {
   operationName: string | undefined;
   /** Set before execution: only a query's answer is kept (a mutation's never is). */
   isQuery: boolean;
-}
-
-/** The operation a request runs, as graphql-js picks it: by name, or the only one. */
-function pickOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | undefined {
-  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
-  if (operationName !== undefined) return ops.find((o) => o.name?.value === operationName);
-  return ops.length === 1 ? ops[0] : undefined;
 }
 
 /** There is no Subscription type: a subscription is a client's mistake, refused with the other validation errors. */
