@@ -6,6 +6,7 @@ import graphql from './graphql/index.js';
 import auth from './http/auth.js';
 import caching from './http/caching.js';
 import cors from './http/cors.js';
+import drain from './http/drain.js';
 import errors from './http/errors.js';
 import loadShedding, { type LoadSheddingOptions } from './http/load-shedding.js';
 import openapi from './http/openapi.js';
@@ -53,6 +54,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
     bodyLimit: 256 * 1024,
     requestTimeout: 30_000,
+    // Node looks for timed-out requests on this interval (30 s by default): checked every second, a request is
+    // closed within a second of requestTimeout
+    http: { connectionsCheckingInterval: 1_000 },
     connectionTimeout: 60_000,
     return503OnClosing: true,
     // a URL the router cannot decode (`%E0%A4%A`) is a client error in the API's error shape
@@ -73,6 +77,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(securityHeaders, { embedOrigins: config.EMBED_ORIGINS });
   await app.register(cors, { origins: config.CORS_ORIGINS });
   await app.register(loadShedding, { memoryLimitMb: config.MEMORY_LIMIT_MB, ...deps.loadShedding });
+  await app.register(drain);
   await app.register(rateLimit, { perMinute: config.RATE_LIMIT_PER_MINUTE });
   await app.register(auth, { token: config.ADMIN_TOKEN });
   await app.register(openapi, { publicUrl: config.PUBLIC_URL });

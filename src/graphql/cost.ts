@@ -207,17 +207,24 @@ function argumentValue(node: ValueNode, variables: Args): unknown {
   }
 }
 
+/** The operation a request runs, as graphql-js picks it: the one named, or the only one. */
+export function pickOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | undefined {
+  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  if (operationName !== undefined) return ops.find((o) => o.name?.value === operationName);
+  return ops.length === 1 ? ops[0] : undefined;
+}
+
 /**
  * The cost of running `document` (the operation `operationName` picks) with `variables`, as MAX_QUERY_COST counts
- * it. It walks the document once, each fragment once per place of use at most once per argument set, so a query
- * cannot make the count itself expensive.
+ * it. A fragment is counted once per set of enclosing arguments and reused wherever it is spread, so the count
+ * stays cheap however fragments nest.
  */
 export function queryCost(
   schema: GraphQLSchema,
   snap: Snapshot,
   document: DocumentNode,
   variables: Args = {},
-  operationName?: string | null,
+  operationName?: string,
 ): number {
   const sizes = listSizes(snap);
   let intro = introspectionCache.get(schema);
@@ -227,13 +234,9 @@ export function queryCost(
   }
   const introSizes = intro;
   const fragments = new Map<string, FragmentDefinitionNode>();
-  const operations: OperationDefinitionNode[] = [];
-  for (const d of document.definitions) {
-    if (d.kind === 'FragmentDefinition') fragments.set(d.name.value, d);
-    if (d.kind === 'OperationDefinition') operations.push(d);
-  }
-  const operation =
-    operationName == null ? operations[0] : (operations.find((o) => o.name?.value === operationName) ?? operations[0]);
+  for (const d of document.definitions) if (d.kind === 'FragmentDefinition') fragments.set(d.name.value, d);
+  // no operation to run is graphql-js' error to report, and costs nothing
+  const operation = pickOperation(document, operationName);
   if (!operation) return 0;
 
   // variables a request leaves out take their declared defaults

@@ -2,19 +2,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  type ASTVisitor,
-  type DocumentNode,
-  GraphQLError,
-  type OperationDefinitionNode,
-  parse,
-  type ValidationContext,
-} from 'graphql';
+import { type ASTVisitor, GraphQLError, parse, type ValidationContext } from 'graphql';
 import mercurius from 'mercurius';
 import type { Kb } from '../kb/kb.js';
 import { VersionedCache, wantsFresh } from '../kb/response-cache.js';
 import type { Snapshot } from '../kb/snapshot.js';
-import { MAX_QUERY_COST, MAX_RESPONSE_BYTES, queryCost, queryTooCostly, responseTooLarge } from './cost.js';
+import { MAX_QUERY_COST, MAX_RESPONSE_BYTES, pickOperation, queryCost, queryTooCostly, responseTooLarge } from './cost.js';
 import { formatErrors, limitErrorBody } from './errors.js';
 import { createResolvers } from './resolvers.js';
 
@@ -32,7 +25,7 @@ export const SCHEMA = readFileSync(resolve(import.meta.dirname, 'schema.graphql'
  * migration > from > slug); one spare level, then cycles such as topic > dimensions > topic are refused.
  */
 export const MAX_QUERY_DEPTH = 10;
-/** A bound on parsing work; the introspection query GraphiQL sends is about 400 tokens. */
+/** A bound on parsing work, far above any useful query (the standard introspection query is under 200 tokens). */
 export const MAX_QUERY_TOKENS = 5000;
 
 type JsonSchema = { type?: string | string[]; properties?: Record<string, { type?: string | string[] }> };
@@ -82,13 +75,6 @@ interface RequestState {
   operationName: string | undefined;
   /** Set before execution: only a query's answer is kept (a mutation's never is). */
   isQuery: boolean;
-}
-
-/** The operation a request runs, as graphql-js picks it: by name, or the only one. */
-function pickOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | undefined {
-  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
-  if (operationName !== undefined) return ops.find((o) => o.name?.value === operationName);
-  return ops.length === 1 ? ops[0] : undefined;
 }
 
 /** There is no Subscription type: a subscription is a client's mistake, refused with the other validation errors. */

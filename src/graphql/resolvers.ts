@@ -1,5 +1,5 @@
 import type { IResolvers, MercuriusContext } from 'mercurius';
-import type { CompareRow, Diff, DiffItem, Divergence, Fact, Provider, SearchHit } from '../domain/api.js';
+import type { Compare, CompareRow, Diff, DiffItem, Divergence, Fact, Provider, SearchHit } from '../domain/api.js';
 import { createFact, deleteFact, updateFact } from '../kb/admin.js';
 import { askWhenReady } from '../kb/ask.js';
 import { getTopic, requireProvider } from '../kb/catalog.js';
@@ -183,10 +183,9 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
       dimension: (f: Fact, _args, ctx: MercuriusContext) => dimension(ctx, f.topic, f.dimension),
     },
     Compare: {
-      topic: (c: ReturnType<typeof compare>, _args, ctx: MercuriusContext) => topic(ctx, c.topic.slug),
-      providers: (c: ReturnType<typeof compare>, _args, ctx: MercuriusContext) => c.providers.map((p) => provider(ctx, p)),
-      rows: (c: ReturnType<typeof compare>, _args, ctx: MercuriusContext) =>
-        c.rows.flatMap((row) => graphRow(ctx, c.topic.slug, row)),
+      topic: (c: Compare, _args, ctx: MercuriusContext) => topic(ctx, c.topic.slug),
+      providers: (c: Compare, _args, ctx: MercuriusContext) => c.providers.map((p) => provider(ctx, p)),
+      rows: (c: Compare, _args, ctx: MercuriusContext) => c.rows.flatMap((row) => graphRow(ctx, c.topic.slug, row)),
     },
     CompareRow: {
       // REST's cells are a map in provider order; the graph's are a list in the same order

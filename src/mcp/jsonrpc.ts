@@ -24,12 +24,12 @@ export const jsonRpcError = (code: number, message: string, id: string | number 
 });
 
 /** The params of every method the server handles; the SDK itself answers a mismatch with -32603 (internal error). */
-const PARAMS: Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: IssueLike[] } } }> = {
-  initialize: InitializeRequestSchema,
-  ping: PingRequestSchema,
-  'tools/list': ListToolsRequestSchema,
-  'tools/call': CallToolRequestSchema,
-};
+const PARAMS = new Map<string, { safeParse(v: unknown): { success: boolean; error?: { issues: IssueLike[] } } }>([
+  ['initialize', InitializeRequestSchema],
+  ['ping', PingRequestSchema],
+  ['tools/list', ListToolsRequestSchema],
+  ['tools/call', CallToolRequestSchema],
+]);
 
 interface IssueLike {
   path: PropertyKey[];
@@ -42,7 +42,7 @@ function messageError(message: unknown): JsonRpcError | undefined {
   }
   const { method, id } = message as { method?: unknown; id?: string | number };
   // a notification (no id) gets no answer, not even an error
-  const schema = typeof method === 'string' && id !== undefined ? PARAMS[method] : undefined;
+  const schema = typeof method === 'string' && id !== undefined ? PARAMS.get(method) : undefined;
   const issues = schema?.safeParse(message).error?.issues;
   if (!issues) return undefined;
   const detail = issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');

@@ -4,7 +4,7 @@ import type { Kb } from '../kb/kb.js';
 
 /**
  * The MCP SDK is loaded on the first /mcp request, not at boot: most deployments never see an agent, and
- * the SDK is a tenth of the server's start-up time and memory.
+ * loading it costs a few hundred milliseconds and about 10 MB of heap.
  */
 let sdk:
   | Promise<

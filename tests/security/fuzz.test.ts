@@ -274,3 +274,42 @@ describe('every endpoint under hostile input', () => {
     );
   });
 });
+
+describe('/mcp under hostile JSON-RPC', () => {
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const TOOLS = ['search_facts', 'compare', 'diff', 'ask', 'get_fact', 'list_topics', 'ip_capacity', 'nope', '__proto__'];
+  const value = fc.oneof(hostileText, fc.jsonValue({ maxDepth: 3 }));
+  const call = fc.record(
+    {
+      jsonrpc: fc.constantFrom('2.0', '1.0', 2),
+      id: fc.oneof(fc.nat(), fc.string({ maxLength: 10 }), fc.constant(null)),
+      method: fc.constantFrom('tools/call', 'tools/list', 'initialize', 'ping', 'nope', '__proto__'),
+      params: fc.oneof(
+        fc.record({
+          name: fc.constantFrom(...TOOLS),
+          arguments: fc.oneof(fc.dictionary(fc.string({ maxLength: 12 }), value), value),
+        }),
+        value,
+      ),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('never answers 5xx, and answers every JSON-RPC error with a code of the JSON-RPC specification', async () => {
+    const body = fc.oneof(call, fc.array(call, { maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }));
+    const codes = new Set([-32700, -32600, -32601, -32602, -32603, -32000]);
+    await fc.assert(
+      fc.asyncProperty(body, async (message) => {
+        const payload = JSON.stringify(message) ?? 'null';
+        const res = await app.inject({ method: 'POST', url: '/mcp', headers, payload });
+        const label = payload.slice(0, 300);
+        expect(res.statusCode, label).toBeLessThan(500);
+        if (res.body === '') return; // notifications and responses only: 202, nothing to answer
+        for (const answer of [res.json()].flat() as { error?: { code: number } }[]) {
+          if (answer.error) expect(codes.has(answer.error.code), `${label} -> ${res.body.slice(0, 200)}`).toBe(true);
+        }
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+});

@@ -167,3 +167,30 @@ describe('CSV export', () => {
     await app.close();
   });
 });
+
+describe('closing and timeouts', () => {
+  it('answers 503 to connections that arrive while the server closes, rather than resetting them', async () => {
+    const app = await fixtureApp();
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    expect((await fetch(`${url}/v1/topics`)).status).toBe(200);
+    const closed = app.close();
+    const statuses = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        fetch(`${url}/v1/topics`).then(
+          (res) => res.status,
+          (err: Error & { cause?: { code?: string } }) => err.cause?.code ?? err.message,
+        ),
+      ),
+    );
+    await closed;
+    expect(statuses).toEqual([503, 503, 503, 503, 503]);
+  });
+
+  it('closes a request still incomplete after 30 s within a second of it (the checks run every second)', async () => {
+    const app = await fixtureApp();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    expect(app.server.requestTimeout).toBe(30_000);
+    expect((app.server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval).toBeLessThanOrEqual(1_000);
+    await app.close();
+  });
+});
