@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { readDimensions, readProviders, readTopics } from '../db/catalog.js';
 import { type Db, transaction } from '../db/connection.js';
@@ -26,6 +25,7 @@ import {
   PreconditionFailedError,
   PreconditionRequiredError,
 } from './errors.js';
+import { etagOf } from './fact-etag.js';
 import type { Kb } from './kb.js';
 
 /**
@@ -54,22 +54,6 @@ function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> 
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new BadInputError(issue ? formatPath(issue.path) : 'input', issue?.message ?? 'invalid');
-}
-
-/**
- * A fact's ETag: a hash of its content and of its last revision. It changes with every write to the fact
- * (even one that stores the same content, so two writers holding the same ETag can never both win), and
- * not when other facts change: an edit elsewhere does not invalidate an If-Match held for this fact.
- */
-function etagOf(fact: Fact, revision: number): string {
-  const canonical = JSON.stringify([fact, revision]);
-  return `"f-${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}"`;
-}
-
-/** The current ETag of a fact, or undefined when there is no such fact. GET /v1/facts/{id} answers with it. */
-export function factEtag(kb: Kb, id: string): string | undefined {
-  const fact = readFact(kb.db, id);
-  return fact ? etagOf(fact, lastRevisionId(kb.db, id)) : undefined;
 }
 
 /** RFC 9110 If-Match: `*` matches any current fact; otherwise one of the listed strong ETags must be current. */

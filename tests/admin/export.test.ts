@@ -1,7 +1,8 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFact, factEtag, updateFact } from '../../src/kb/admin.js';
+import { createFact, updateFact } from '../../src/kb/admin.js';
+import { factEtag } from '../../src/kb/fact-etag.js';
 import { Kb } from '../../src/kb/kb.js';
 import { ensureSeeded } from '../../src/seed/ensure.js';
 import { canonicalTopic, exportSeed } from '../../src/seed/export.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FactSchema, FactsPageSchema } from '../../domain/api.js';
-import { factEtag } from '../../kb/admin.js';
+import { factEtag } from '../../kb/fact-etag.js';
 import { DEFAULT_PAGE_SIZE, getFact, listFacts, MAX_PAGE_SIZE } from '../../kb/facts.js';
 import type { Kb } from '../../kb/kb.js';
 import { queryString, readErrors } from '../schemas.js';
