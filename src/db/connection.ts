@@ -1,10 +1,12 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { getTableColumns, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -54,10 +56,14 @@ export class DbOpenError extends Error {
   }
 }
 
-function canWrite(path: string): boolean {
+/**
+ * Whether this process may write `path`. A file without any write permission bit counts as read-only even for
+ * root, who may write anything: that is how `npm run db:build` marks the database it builds.
+ */
+export function canWrite(path: string): boolean {
   try {
     accessSync(path, constants.W_OK);
-    return true;
+    return (statSync(path).mode & 0o222) !== 0;
   } catch {
     return false;
   }
@@ -69,8 +75,8 @@ function nearestExisting(dir: string): string {
 
 /**
  * The database a server serves: written when this process may write the file and its directory (WAL needs
- * files beside it), opened read-only when it may only read an existing file (one built into an image by
- * `npm run db:build`), created when missing. Answers whether writes are possible.
+ * files beside it), opened read-only when it may only read an existing file (the read-only file that
+ * `npm run db:build` writes, built into an image), created when missing. Answers whether writes are possible.
  */
 export function openForServing(path: string): { db: Db; writable: boolean } {
   if (path === ':memory:') return { db: openDb(path), writable: true };
@@ -118,4 +124,21 @@ export function readTransaction<T>(db: Db, fn: () => T): T {
 export function dataVersionReader(db: Db): () => unknown {
   const stmt = db.$client.prepare('PRAGMA data_version').pluck();
   return () => stmt.get();
+}
+
+/**
+ * Inserts many rows through one prepared INSERT (a placeholder per column; drizzle still encodes each value as its
+ * column says: JSON, booleans). Building a query per row costs ~1 ms, which a seed of thousands of rows pays for
+ * each; every column must be given (a default is not applied: an absent value is written as NULL).
+ */
+export function insertRows<T extends SQLiteTable>(db: Db, table: T, rows: readonly T['$inferInsert'][]): void {
+  if (rows.length === 0) return;
+  const columns = Object.keys(getTableColumns(table));
+  // a row of placeholders has the shape of the table's insert type, which TypeScript cannot follow through fromEntries
+  const placeholders = Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as T['$inferInsert'];
+  const stmt = db.insert(table).values(placeholders).prepare();
+  for (const row of rows) {
+    const given = new Map(Object.entries(row));
+    stmt.run(Object.fromEntries(columns.map((c) => [c, given.get(c) ?? null])));
+  }
 }
