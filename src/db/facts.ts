@@ -44,8 +44,27 @@ function factRow(f: FactInput, position: number, origin: FactRow['origin'], at: 
   } satisfies Required<FactInsert>;
 }
 
+/** The columns a Fact is read from (the bookkeeping ones stay in the database). */
+const factColumns = {
+  id: facts.id,
+  provider: facts.provider,
+  topic: facts.topic,
+  dimensionKey: facts.dimensionKey,
+  variant: facts.variant,
+  isDefault: facts.isDefault,
+  value: facts.value,
+  key: facts.key,
+  status: facts.status,
+  applies: facts.applies,
+  changes: facts.changes,
+  details: facts.details,
+  confidence: facts.confidence,
+  tags: facts.tags,
+};
+type FactRead = Omit<FactRow, 'position' | 'origin' | 'updatedAt'>;
+
 /** The API's Fact from its row and sources: the one place that fixes its shape and key order (the bytes clients get). */
-function factOf(r: FactRow, factSources: Source[]): Fact {
+function factOf(r: FactRead, factSources: Source[]): Fact {
   return {
     id: r.id,
     provider: r.provider,
@@ -77,7 +96,7 @@ export function readFacts(db: Db): Fact[] {
     byFact.set(s.factId, list);
   }
   return db
-    .select()
+    .select(factColumns)
     .from(facts)
     .orderBy(asc(facts.dimensionKey), asc(facts.provider), asc(facts.position), asc(facts.id))
     .all()
@@ -85,7 +104,7 @@ export function readFacts(db: Db): Fact[] {
 }
 
 export function readFact(db: Db, id: string): Fact | undefined {
-  const row = db.select().from(facts).where(eq(facts.id, id)).get();
+  const row = db.select(factColumns).from(facts).where(eq(facts.id, id)).get();
   if (!row) return undefined;
   const list = db
     .select({ url: sources.url, title: sources.title, checked: sources.checked })
