@@ -109,12 +109,6 @@ export function readDimensions(db: Db, topic?: string): DimensionRow[] {
     }));
 }
 
-/** One dimension by `topic/slug`, or undefined. */
-export function readDimension(db: Db, key: string): DimensionRow | undefined {
-  const topic = key.split('/')[0] ?? '';
-  return readDimensions(db, topic).find((d) => d.key === key);
-}
-
 /** Every dimension of the topics with its divergence and migration notes (in the seed's order). */
 export function writeDimensions(db: Db, list: readonly SeedTopic[]): void {
   const dims = list.flatMap((t) =>

@@ -23,7 +23,6 @@ export const ErrorSchema = z
     message: z.string(),
   })
   .meta({ id: 'Error' });
-export type ApiError = z.infer<typeof ErrorSchema>;
 
 export const ProviderSchema = z
   .object({
