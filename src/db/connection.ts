@@ -35,6 +35,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
       sqlite.close();
       throw new Error(`${path}: the database lacks ${behind} migration(s) of this version; rebuild it (npm run db:build)`);
     }
+    remember(sqlite);
     return db;
   }
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -45,7 +46,53 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle({ client: sqlite, schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  remember(sqlite);
   return db;
+}
+
+/** The file a connection opened, to notice later that it was deleted or replaced under the running process. */
+const opened = new WeakMap<Database.Database, { dev: number; ino: number; wal: boolean }>();
+
+function remember(sqlite: Database.Database): void {
+  if (sqlite.memory) return;
+  const { dev, ino } = statSync(sqlite.name);
+  opened.set(sqlite, { dev, ino, wal: sqlite.pragma('journal_mode', { simple: true }) === 'wal' });
+}
+
+/**
+ * Why a write to this database would fail or be lost, or undefined when it can be written: opened read-only,
+ * its file (or write-ahead log) deleted or replaced since it was opened (SQLite would go on writing to the
+ * unlinked file, and the write would vanish with the process), or no longer writable.
+ */
+export function writeProblem(db: Db): string | undefined {
+  const sqlite = db.$client;
+  if (sqlite.memory) return undefined;
+  const path = sqlite.name;
+  if (sqlite.readonly) {
+    return `the database ${path} is read-only (built ahead, or not writable by this process): this server serves reads only`;
+  }
+  const was = opened.get(sqlite);
+  let now: { dev: number; ino: number };
+  try {
+    now = statSync(path);
+  } catch {
+    return `the database file ${path} was deleted while the server runs; writes would be lost: restart the server`;
+  }
+  if (was && (now.dev !== was.dev || now.ino !== was.ino)) {
+    return `the database file ${path} was replaced while the server runs; writes would go to the old file: restart the server`;
+  }
+  if (was?.wal && !existsSync(`${path}-wal`)) {
+    return `the write-ahead log of ${path} was deleted while the server runs; writes would be lost: restart the server`;
+  }
+  if (!canWrite(path) || !canWrite(dirname(path))) return `the database ${path} (or its directory) is no longer writable`;
+  return undefined;
+}
+
+/** A write that failed in the storage (read-only file, full disk, I/O error) rather than by its content, or undefined. */
+export function storageFailure(err: unknown, db: Db): string | undefined {
+  if (!(err instanceof Database.SqliteError) || !/^SQLITE_(READONLY|FULL|IOERR|CANTOPEN)/.test(err.code)) return undefined;
+  const why = err.code.startsWith('SQLITE_FULL') ? 'the disk is full' : `${err.code}: ${err.message}`;
+  return `writing the database ${db.$client.name} failed (${why}); nothing was written`;
 }
 
 /** A database file that cannot be opened or created; the message names the path and the way out. */
