@@ -43,7 +43,11 @@ export interface AppDeps {
 /** The whole service as one Fastify instance: REST under /v1, docs, probes. Listening is server.ts's job. */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const db = deps.db ?? openDb(config.DB_PATH);
-  const kb = new Kb(db, { staleAfterDays: config.STALE_AFTER_DAYS });
+  const kb = new Kb(db, {
+    staleAfterDays: config.STALE_AFTER_DAYS,
+    // a write that cannot be kept is refused with 503; the operator must hear of it once, loudly
+    onWriteProblem: (problem) => app.log.error({ db: db.$client.name }, `writes are not possible: ${problem}`),
+  });
   // read now, before load shedding starts watching the event loop: a big dataset's snapshot would count as
   // event-loop delay and answer 503 (readiness probe included) for a while after listen
   kb.snapshot();

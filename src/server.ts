@@ -23,7 +23,6 @@ if (seeded.action === 'kept-old') {
   const why = {
     'unexported-edits': `seed in ${config.SEED_DIR} changed, but the database holds admin edits not yet exported; the seed was NOT loaded`,
     'invalid-seed': `seed in ${config.SEED_DIR} is invalid; the seed was NOT loaded`,
-    'read-only': `the database ${config.DB_PATH} is read-only and was built from another seed`,
   }[seeded.problem];
   app.log.error({ reason: seeded.reason }, `${why}; still serving dataset ${seeded.version}. ${seeded.reason}`);
 } else {

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Divergence, Provider } from '../domain/api.js';
 import { PROVIDER_SLUGS, type SeedDimension, type SeedProvider, type SeedTopic } from '../domain/seed.js';
-import type { Db } from './connection.js';
+import { type Db, insertRows } from './connection.js';
 import { dimensions, divergences, migrationNotes, providers, topics } from './schema.js';
 
 /** Readers and writers of the catalog tables: providers, topics, dimensions with their divergences and notes. */
@@ -24,19 +24,18 @@ export function readProviders(db: Db): Provider[] {
 /** The providers in canonical order (aws, azure, gcp), whatever the order of the file. */
 export function writeProviders(db: Db, list: readonly SeedProvider[]): void {
   const sorted = list.slice().sort((a, b) => PROVIDER_SLUGS.indexOf(a.slug) - PROVIDER_SLUGS.indexOf(b.slug));
-  if (sorted.length === 0) return;
-  db.insert(providers)
-    .values(
-      sorted.map((p, position) => ({
-        slug: p.slug,
-        name: p.name,
-        kubernetesService: p.kubernetes_service,
-        kubernetesServiceShort: p.kubernetes_service_short,
-        aliases: p.aliases,
-        position,
-      })),
-    )
-    .run();
+  insertRows(
+    db,
+    providers,
+    sorted.map((p, position) => ({
+      slug: p.slug,
+      name: p.name,
+      kubernetesService: p.kubernetes_service,
+      kubernetesServiceShort: p.kubernetes_service_short,
+      aliases: p.aliases,
+      position,
+    })),
+  );
 }
 
 export interface TopicRow {
@@ -55,10 +54,12 @@ export function readTopics(db: Db): TopicRow[] {
 }
 
 /** `position` orders the topics as their files are ordered in the seed directory. */
-export function writeTopic(db: Db, topic: SeedTopic, position: number): void {
-  db.insert(topics)
-    .values({ slug: topic.slug, title: topic.title, summary: topic.summary, aliases: topic.aliases, position })
-    .run();
+export function writeTopics(db: Db, list: readonly SeedTopic[]): void {
+  insertRows(
+    db,
+    topics,
+    list.map((t, position) => ({ slug: t.slug, title: t.title, summary: t.summary, aliases: t.aliases, position })),
+  );
 }
 
 /** A dimension as stored, with its divergence; migration notes in the seed's order. */
@@ -108,17 +109,15 @@ export function readDimensions(db: Db, topic?: string): DimensionRow[] {
     }));
 }
 
-/** One dimension by `topic/slug`, or undefined. */
-export function readDimension(db: Db, key: string): DimensionRow | undefined {
-  const topic = key.split('/')[0] ?? '';
-  return readDimensions(db, topic).find((d) => d.key === key);
-}
-
-/** A dimension with its divergence and migration notes (in the seed's order). */
-export function writeDimension(db: Db, topic: string, dim: SeedDimension, position: number): string {
-  const key = `${topic}/${dim.slug}`;
-  db.insert(dimensions)
-    .values({
+/** Every dimension of the topics with its divergence and migration notes (in the seed's order). */
+export function writeDimensions(db: Db, list: readonly SeedTopic[]): void {
+  const dims = list.flatMap((t) =>
+    t.dimensions.map((dim, position) => ({ topic: t.slug, key: `${t.slug}/${dim.slug}`, dim, position })),
+  );
+  insertRows(
+    db,
+    dimensions,
+    dims.map(({ topic, key, dim, position }) => ({
       key,
       topic,
       slug: dim.slug,
@@ -130,16 +129,28 @@ export function writeDimension(db: Db, topic: string, dim: SeedDimension, positi
       unit: dim.unit ?? null,
       values: dim.values ?? null,
       position,
-    })
-    .run();
-  const { summary, severity, example, migration } = dim.divergence;
-  db.insert(divergences).values({ dimensionKey: key, summary, severity, example }).run();
-  const notes = Object.entries(migration).flatMap(([direction, note]) => {
-    const [from, to] = direction.split('->');
-    const fromProvider = PROVIDER_SLUGS.find((p) => p === from);
-    const toProvider = PROVIDER_SLUGS.find((p) => p === to);
-    return fromProvider && toProvider ? [{ dimensionKey: key, fromProvider, toProvider, note }] : [];
-  });
-  if (notes.length > 0) db.insert(migrationNotes).values(notes).run();
-  return key;
+    })),
+  );
+  insertRows(
+    db,
+    divergences,
+    dims.map(({ key, dim: { divergence: d } }) => ({
+      dimensionKey: key,
+      summary: d.summary,
+      severity: d.severity,
+      example: d.example,
+    })),
+  );
+  insertRows(
+    db,
+    migrationNotes,
+    dims.flatMap(({ key, dim }) =>
+      Object.entries(dim.divergence.migration).flatMap(([direction, note]) => {
+        const [from, to] = direction.split('->');
+        const fromProvider = PROVIDER_SLUGS.find((p) => p === from);
+        const toProvider = PROVIDER_SLUGS.find((p) => p === to);
+        return fromProvider && toProvider ? [{ dimensionKey: key, fromProvider, toProvider, note }] : [];
+      }),
+    ),
+  );
 }

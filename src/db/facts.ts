@@ -1,7 +1,7 @@
 import { and, asc, eq, max } from 'drizzle-orm';
 import type { Fact } from '../domain/api.js';
 import { oldestChecked, type ProviderSlug, type SeedFact, type Source } from '../domain/seed.js';
-import type { Db } from './connection.js';
+import { type Db, insertRows } from './connection.js';
 import { facts, sources } from './schema.js';
 
 /** Readers and writers of the `facts` and `sources` tables: the only code that maps a fact to rows and back. */
@@ -44,8 +44,27 @@ function factRow(f: FactInput, position: number, origin: FactRow['origin'], at: 
   } satisfies Required<FactInsert>;
 }
 
+/** The columns a Fact is read from (the bookkeeping ones stay in the database). */
+const factColumns = {
+  id: facts.id,
+  provider: facts.provider,
+  topic: facts.topic,
+  dimensionKey: facts.dimensionKey,
+  variant: facts.variant,
+  isDefault: facts.isDefault,
+  value: facts.value,
+  key: facts.key,
+  status: facts.status,
+  applies: facts.applies,
+  changes: facts.changes,
+  details: facts.details,
+  confidence: facts.confidence,
+  tags: facts.tags,
+};
+type FactRead = Omit<FactRow, 'position' | 'origin' | 'updatedAt'>;
+
 /** The API's Fact from its row and sources: the one place that fixes its shape and key order (the bytes clients get). */
-function factOf(r: FactRow, factSources: Source[]): Fact {
+function factOf(r: FactRead, factSources: Source[]): Fact {
   return {
     id: r.id,
     provider: r.provider,
@@ -77,7 +96,7 @@ export function readFacts(db: Db): Fact[] {
     byFact.set(s.factId, list);
   }
   return db
-    .select()
+    .select(factColumns)
     .from(facts)
     .orderBy(asc(facts.dimensionKey), asc(facts.provider), asc(facts.position), asc(facts.id))
     .all()
@@ -85,7 +104,7 @@ export function readFacts(db: Db): Fact[] {
 }
 
 export function readFact(db: Db, id: string): Fact | undefined {
-  const row = db.select().from(facts).where(eq(facts.id, id)).get();
+  const row = db.select(factColumns).from(facts).where(eq(facts.id, id)).get();
   if (!row) return undefined;
   const list = db
     .select({ url: sources.url, title: sources.title, checked: sources.checked })
@@ -110,13 +129,6 @@ export function readCell(
     .all();
 }
 
-/** Rows per multi-row INSERT: well under SQLite's limit of 32,766 bound values per statement. */
-const CHUNK = 500;
-
-function inChunks<T>(rows: readonly T[], write: (chunk: T[]) => void): void {
-  for (let i = 0; i < rows.length; i += CHUNK) write(rows.slice(i, i + CHUNK));
-}
-
 /** Inserts facts with their sources; `position` is each fact's place in its cell. */
 export function insertFacts(
   db: Db,
@@ -124,16 +136,20 @@ export function insertFacts(
   origin: FactRow['origin'],
   at: string,
 ): void {
-  inChunks(list, (chunk) =>
-    db
-      .insert(facts)
-      .values(chunk.map((f) => factRow(f.fact, f.position, origin, at)))
-      .run(),
+  insertRows(
+    db,
+    facts,
+    list.map((f) => factRow(f.fact, f.position, origin, at)),
   );
-  const sourceRows = list.flatMap(({ fact }) =>
-    fact.sources.map((s, position) => ({ factId: fact.id, position, url: s.url, title: s.title, checked: s.checked })),
+  insertRows(
+    db,
+    sources,
+    list.flatMap(({ fact }) => sourceRows(fact)),
   );
-  inChunks(sourceRows, (chunk) => db.insert(sources).values(chunk).run());
+}
+
+function sourceRows(fact: FactInput): (typeof sources.$inferInsert)[] {
+  return fact.sources.map((s, position) => ({ factId: fact.id, position, url: s.url, title: s.title, checked: s.checked }));
 }
 
 /** A fact added to the end of its cell by the write API. */
@@ -151,11 +167,7 @@ export function updateFact(db: Db, fact: FactInput, at: string): void {
   const { position: _position, ...row } = factRow(fact, 0, 'admin', at);
   db.update(facts).set(row).where(eq(facts.id, fact.id)).run();
   db.delete(sources).where(eq(sources.factId, fact.id)).run();
-  if (fact.sources.length > 0) {
-    db.insert(sources)
-      .values(fact.sources.map((s, position) => ({ factId: fact.id, position, url: s.url, title: s.title, checked: s.checked })))
-      .run();
-  }
+  insertRows(db, sources, sourceRows(fact));
 }
 
 /** Sets or clears the default flag of one fact (the write API keeps one default per cell). */

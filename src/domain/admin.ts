@@ -73,6 +73,7 @@ export const FactHistorySchema = z
   .object({
     id: z.string(),
     items: z.array(FactRevisionSchema).meta({ description: 'oldest first; facts never edited since the seed have none' }),
+    next: z.string().nullable().meta({ description: 'opaque cursor for the next page; null on the last page' }),
   })
   .meta({ id: 'FactHistory' });
 export type FactHistory = z.infer<typeof FactHistorySchema>;

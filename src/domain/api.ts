@@ -203,6 +203,8 @@ export const DatasetSchema = z
     seed_hash: z.string(),
     built_at: z.string(),
     revision: z.number().int(),
+    writable: z.boolean().meta({ description: 'whether this server can take writes now (the admin API)' }),
+    write_problem: z.string().nullable().meta({ description: 'why it cannot, when it cannot' }),
     counts: z.object({
       providers: z.number().int(),
       topics: z.number().int(),

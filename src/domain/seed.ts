@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The seed format: what a reviewer edits in `seed/*.yaml`. Every other shape of a fact
- * (database row, API response, admin request body) is derived from these schemas.
+ * The seed format: what a reviewer edits in `seed/*.yaml`. The write API's request bodies derive from these
+ * schemas (src/domain/admin.ts); the database row (src/db/schema.ts) and the API's Fact (src/domain/api.ts) hold
+ * the same fields, in the same order (CONTRIBUTING.md: add a field to a fact).
  */
 
 export const PROVIDER_SLUGS = ['aws', 'azure', 'gcp'] as const;
@@ -227,7 +228,6 @@ export const SeedDivergenceSchema = z
     migration: z.record(MigrationDirectionSchema, paragraph).default({}),
   })
   .strict();
-export type SeedDivergence = z.infer<typeof SeedDivergenceSchema>;
 
 /** What breaks the rules of a fact on its own (no `high` confidence for a Preview feature), or undefined. */
 export function factRuleProblem(f: { status?: FactStatus; confidence?: string }): { field: string; message: string } | undefined {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { readDimensions, readProviders, readTopics } from '../db/catalog.js';
-import { type Db, transaction } from '../db/connection.js';
+import { type Db, storageFailure, transaction } from '../db/connection.js';
 import { bumpRevision } from '../db/dataset.js';
 import * as factsTable from '../db/facts.js';
 import { type FactInput, readCell, readFact } from '../db/facts.js';
@@ -24,6 +24,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
+  WritesUnavailableError,
 } from './errors.js';
 import { etagOf } from './fact-etag.js';
 import type { Kb } from './kb.js';
@@ -132,9 +133,23 @@ function record(
   insertRevision(db, { factId, action, actor: ctx.actor, at, before, after, datasetVersion });
 }
 
-/** Runs a write as one IMMEDIATE transaction and drops the in-memory snapshot once it committed. */
+/**
+ * Runs a write as one IMMEDIATE transaction and drops the in-memory snapshot once it committed. A database that
+ * cannot take it (read-only, deleted or replaced under the server, a full disk) answers WritesUnavailableError
+ * before anything is acknowledged.
+ */
 function write<T>(kb: Kb, fn: (db: Db) => T): T {
-  const result = transaction(kb.db, () => fn(kb.db));
+  const problem = kb.writeProblem();
+  if (problem) throw new WritesUnavailableError(problem);
+  let result: T;
+  try {
+    result = transaction(kb.db, () => fn(kb.db));
+  } catch (err) {
+    const failure = storageFailure(err, kb.db);
+    if (failure === undefined) throw err;
+    kb.options.onWriteProblem?.(failure);
+    throw new WritesUnavailableError(failure);
+  }
   kb.invalidate();
   return result;
 }
@@ -246,13 +261,42 @@ export function deleteFact(kb: Kb, id: string, ctx: ConditionalContext): { id: s
   });
 }
 
-/** Every change to one fact, oldest first; 404 only when the fact neither exists nor ever existed. */
-export function factHistory(kb: Kb, id: string): FactHistory {
-  const rows = readFactRevisions(kb.db, id, 0, Number.MAX_SAFE_INTEGER);
-  if (rows.length === 0 && !kb.snapshot().factById.has(id)) {
+export const DEFAULT_HISTORY_LIMIT = 50;
+export const MAX_HISTORY_LIMIT = 200;
+
+function historyCursor(revision: number): string {
+  return Buffer.from(JSON.stringify({ revision }), 'utf8').toString('base64url');
+}
+
+function afterRevision(cursor: string): number {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && 'revision' in parsed && Number.isSafeInteger(parsed.revision)) {
+      return Number(parsed.revision);
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadInputError('cursor', 'not a cursor this API issued; pass the `next` value of the previous page unchanged');
+}
+
+/**
+ * The changes to one fact, oldest first, a page at a time (each holds the fact before and after, so a long
+ * history is paged like /v1/facts); 404 only when the fact neither exists nor ever existed.
+ */
+export function factHistory(kb: Kb, id: string, page: { limit?: number; cursor?: string } = {}): FactHistory {
+  const limit = page.limit ?? DEFAULT_HISTORY_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
+    throw new BadInputError('limit', `must be an integer from 1 to ${MAX_HISTORY_LIMIT}`);
+  }
+  const after = page.cursor === undefined ? 0 : afterRevision(page.cursor);
+  const rows = readFactRevisions(kb.db, id, after, limit + 1);
+  if (rows.length === 0 && after === 0 && !kb.snapshot().factById.has(id)) {
     throw new NotFoundError(`fact "${id}" not found and has no history; ids look like gcp/ip-allocation/per-node-pod-range`);
   }
-  return { id, items: rows.map((r) => ({ ...revisionOf(r), before: r.before, after: r.after })) };
+  const items = rows.slice(0, limit).map((r) => ({ ...revisionOf(r), before: r.before, after: r.after }));
+  const last = items.at(-1);
+  return { id, items, next: rows.length > limit && last ? historyCursor(last.revision) : null };
 }
 
 export const DEFAULT_CHANGES_LIMIT = 500;
@@ -284,7 +328,7 @@ export function listChanges(kb: Kb, since: string, limit = DEFAULT_CHANGES_LIMIT
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_LIMIT) {
     throw new BadInputError('limit', `must be an integer from 1 to ${MAX_CHANGES_LIMIT}`);
   }
-  const version = kb.version();
+  const { version } = kb.snapshot();
   const rows = readChanges(kb.db, from, limit + 1);
   return {
     since: from,

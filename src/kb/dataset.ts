@@ -6,6 +6,7 @@ const DAY_MS = 86_400_000;
 /** Version, build time, counts and which facts are older than the staleness threshold. */
 export function datasetInfo(kb: Kb, now: Date = new Date()): Dataset {
   const snap = kb.snapshot();
+  const problem = kb.writeProblem();
   const days = kb.options.staleAfterDays;
   const cutoff = new Date(now.getTime() - days * DAY_MS).toISOString().slice(0, 10);
   const stale = snap.facts.filter((f) => f.verified < cutoff).sort((a, b) => a.verified.localeCompare(b.verified));
@@ -15,6 +16,8 @@ export function datasetInfo(kb: Kb, now: Date = new Date()): Dataset {
     seed_hash: snap.seedHash,
     built_at: snap.builtAt,
     revision: snap.revision,
+    writable: problem === undefined,
+    write_problem: problem ?? null,
     counts: {
       providers: snap.providers.length,
       topics: snap.topics.length,

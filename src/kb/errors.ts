@@ -56,6 +56,12 @@ export class PreconditionFailedError extends WriteError {
   readonly statusCode = 412;
 }
 
+/** The database cannot take writes (read-only, deleted, full disk): nothing was written, and the message says why. */
+export class WritesUnavailableError extends WriteError {
+  readonly code = 'UNAVAILABLE';
+  readonly statusCode = 503;
+}
+
 /** A change to an existing fact must say which version it was based on (`If-Match`), so no edit is lost. */
 export class PreconditionRequiredError extends WriteError {
   readonly code = 'PRECONDITION_REQUIRED';

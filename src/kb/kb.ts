@@ -1,6 +1,15 @@
-import { type Db, dataVersionReader } from '../db/connection.js';
+import { type Db, dataVersionReader, writeProblem } from '../db/connection.js';
 import { EMPTY_VERSION, readDataset } from '../db/dataset.js';
 import { readSnapshot, type Snapshot } from './snapshot.js';
+
+export interface KbOptions {
+  staleAfterDays: number;
+  /** Told once when writes become impossible (the database turned read-only, was deleted or replaced). */
+  onWriteProblem?: (problem: string) => void;
+}
+
+/** How long a request may reuse the last answer to "can the database be written?" (a stat of its files). */
+const WRITE_CHECK_MS = 1000;
 
 /**
  * The knowledge layer's handle, which every module of kb/ takes: the database plus the snapshot of its current
@@ -12,10 +21,11 @@ export class Kb {
   private current: Snapshot | undefined;
   private dataVersion: unknown;
   private readonly readDataVersion: () => unknown;
+  private writeState: { problem: string | undefined; at: number } = { problem: undefined, at: -Infinity };
 
   constructor(
     readonly db: Db,
-    readonly options: { staleAfterDays: number } = { staleAfterDays: 180 },
+    readonly options: KbOptions = { staleAfterDays: 180 },
   ) {
     this.readDataVersion = dataVersionReader(db);
   }
@@ -30,9 +40,28 @@ export class Kb {
     return this.current;
   }
 
-  /** The dataset version, cheap enough to call on every request (it is what ETags derive from). */
+  /**
+   * The dataset version, cheap enough to call on every request: what ETags and the response cache derive from.
+   * While writes are impossible it carries a `~ro` mark, so that no answer cached while they were possible
+   * (GET /v1/dataset says which) is served after they stopped being, nor the other way round.
+   */
   version(): string {
-    return this.snapshot().version;
+    const version = this.snapshot().version;
+    return this.writeProblem({ maxAgeMs: WRITE_CHECK_MS }) ? `${version}~ro` : version;
+  }
+
+  /**
+   * Why writes are impossible now, or undefined when they are possible (see db writeProblem). A new problem is
+   * reported once to `options.onWriteProblem` (the server logs it at error level). `maxAgeMs` reuses a recent
+   * answer; writes and probes ask afresh.
+   */
+  writeProblem({ maxAgeMs = 0 } = {}): string | undefined {
+    const now = Date.now();
+    if (now - this.writeState.at <= maxAgeMs) return this.writeState.problem;
+    const problem = writeProblem(this.db);
+    if (problem !== undefined && problem !== this.writeState.problem) this.options.onWriteProblem?.(problem);
+    this.writeState = { problem, at: now };
+    return problem;
   }
 
   invalidate(): void {

@@ -8,7 +8,7 @@ export type EnsureResult =
   | {
       action: 'kept-old';
       version: string;
-      problem: 'invalid-seed' | 'unexported-edits' | 'read-only';
+      problem: 'invalid-seed' | 'unexported-edits';
       reason: string;
     };
 
@@ -24,16 +24,17 @@ interface EnsureOptions {
  * and the reason is reported. Neither does a changed seed while the database holds admin edits not yet
  * exported: loading it would drop them, so the current data (edits included) keeps being served and the
  * reason names the way out (`npm run export`, or `npm run seed -- --discard-edits`). A read-only database
- * (built ahead) is served as built. An empty database with nothing to load into it is fatal (nothing to serve).
+ * (built ahead by `npm run db:build`) is served as built, without reading the seed. An empty database with
+ * nothing to load into it is fatal (nothing to serve).
  */
 export function ensureSeeded(db: Db, seedDir: string, options: EnsureOptions = {}): EnsureResult {
   const loaded = loadedSeedHash(db);
-  if (loaded !== null && loaded === seedHash(seedDir)) return { action: 'unchanged', version: currentVersion(db) };
   if (options.readonly) {
+    // served as built: an image ships the database and the seed it was built from together
     if (loaded === null) throw new Error('the database holds no dataset and is read-only: build it with npm run db:build');
-    const reason = `the seed in ${seedDir} differs from the one the read-only database was built from; rebuild it (npm run db:build)`;
-    return { action: 'kept-old', version: currentVersion(db), problem: 'read-only', reason };
+    return { action: 'unchanged', version: currentVersion(db) };
   }
+  if (loaded !== null && loaded === seedHash(seedDir)) return { action: 'unchanged', version: currentVersion(db) };
   try {
     const { version } = loadSeed(db, readSeed(seedDir), { actor: 'start-up', ...options });
     return { action: 'loaded', version };

@@ -185,7 +185,7 @@ function render(value: unknown, lineWidth = LINE_WIDTH): string {
 }
 
 /** The whole topic file, for a topic the directory does not have yet. */
-export function renderTopic(topic: SeedTopic): string {
+function renderTopic(topic: SeedTopic): string {
   return render(canonicalTopic(topic));
 }
 

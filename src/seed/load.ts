@@ -1,4 +1,4 @@
-import { readProviders, writeDimension, writeProviders, writeTopic } from '../db/catalog.js';
+import { readProviders, writeDimensions, writeProviders, writeTopics } from '../db/catalog.js';
 import { type Db, transaction } from '../db/connection.js';
 import { clearKnowledge, readDataset, writeDataset } from '../db/dataset.js';
 import { type FactInput, insertFacts } from '../db/facts.js';
@@ -46,11 +46,11 @@ export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { versi
     const providers = new Map(readProviders(db).map((p) => [p.slug, p]));
     const index = new SearchIndexWriter(db);
     const facts: { fact: FactInput; position: number }[] = [];
-    seed.topics.forEach((topic, position) => {
-      writeTopic(db, topic, position);
+    writeTopics(db, seed.topics);
+    writeDimensions(db, seed.topics);
+    for (const topic of seed.topics) {
       index.add(topicIndexEntry(topic));
-      topic.dimensions.forEach((dim, dimPosition) => {
-        writeDimension(db, topic.slug, dim, dimPosition);
+      for (const dim of topic.dimensions) {
         index.add(dimensionIndexEntry(topic, dim, dim.divergence));
         for (const provider of PROVIDER_SLUGS) {
           const p = providers.get(provider);
@@ -69,8 +69,8 @@ export function loadSeed(db: Db, seed: Seed, options: LoadOptions = {}): { versi
             index.add(factIndexEntry(fact, dim, p));
           });
         }
-      });
-    });
+      }
+    }
     insertFacts(db, facts, 'seed', now);
     writeDataset(db, seed.version, now);
     markExported(db);

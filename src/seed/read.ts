@@ -54,7 +54,7 @@ function parseTopicFile(file: string, bytes: Uint8Array): Checked<SeedTopic> {
 }
 
 /** The seed's files in load order (topics take their positions from it). */
-export function seedFiles(dir: string): string[] {
+function seedFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort();
@@ -67,7 +67,7 @@ export const MAX_SEED_FILE_BYTES = 8 * 1024 * 1024;
  * A seed file's bytes, or why it cannot be one: a directory, a device (a symlink to /dev/zero would never end),
  * or a file past MAX_SEED_FILE_BYTES. Reads at most the limit plus one byte, whatever the entry is.
  */
-export function readSeedFile(path: string): { bytes: Buffer } | { problem: string } {
+function readSeedFile(path: string): { bytes: Buffer } | { problem: string } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -291,12 +291,25 @@ describe('GET /v1/facts/{id}/history and /v1/changes', () => {
     expect(Date.parse(body.items[0].at)).not.toBeNaN();
   });
 
+  it('pages a long history with limit and cursor, oldest first, and names a cursor it did not issue', async () => {
+    const id = 'azure/dns/ndots';
+    for (const n of [1, 2, 3]) await patch(id, { value: `ndots ${n}` }, await etagOf(id));
+    const first = (await app.inject('/v1/facts/azure/dns/ndots/history?limit=2')).json();
+    expect(first.items.map((r: { after: { value: string } }) => r.after.value)).toEqual(['ndots 1', 'ndots 2']);
+    expect(first.next).toEqual(expect.any(String));
+    const second = (await app.inject(`/v1/facts/azure/dns/ndots/history?limit=2&cursor=${first.next}`)).json();
+    expect(second.items.map((r: { after: { value: string } }) => r.after.value)).toEqual(['ndots 3']);
+    expect(second.next).toBeNull();
+    expectError(await app.inject('/v1/facts/azure/dns/ndots/history?cursor=nope'), 400, /query parameter "cursor"/);
+    expectError(await app.inject('/v1/facts/azure/dns/ndots/history?limit=201'), 400, /query parameter "limit"/);
+  });
+
   it('never confuses a history path with a fact id: encoded ids are redirected, segment ids served', async () => {
     const redirect = await app.inject(`${url('gcp/dns/cluster-dns-server#kube-dns')}/history`);
     expect(redirect.statusCode).toBe(308);
     expect(redirect.headers.location).toBe('/v1/facts/gcp/dns/cluster-dns-server%23kube-dns/history');
     const history = await app.inject(redirect.headers.location as string);
-    expect(history.json()).toEqual({ id: 'gcp/dns/cluster-dns-server#kube-dns', items: [] });
+    expect(history.json()).toEqual({ id: 'gcp/dns/cluster-dns-server#kube-dns', items: [], next: null });
     expectError(await app.inject('/v1/facts/aws/dns/nope/history'), 404, /fact "aws\/dns\/nope" not found/);
   });
 

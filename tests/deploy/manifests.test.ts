@@ -54,12 +54,13 @@ describe('deploy/k8s/cloudiff.yaml', () => {
     await app.close();
   });
 
-  it('matches the Dockerfile: same port, database under the writable /data volume', () => {
+  it("matches the Dockerfile: same port, and the replicas serve the image's database built ahead", () => {
     const dockerfile = readFileSync(resolve(ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(new RegExp(`EXPOSE ${container.ports[0]?.containerPort}\\b`));
     const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
-    expect(env.DB_PATH?.startsWith('/data/')).toBe(true);
-    expect(dockerfile).toContain('DB_PATH=/data/cloudiff.sqlite');
+    expect(env.DB_PATH).toBeUndefined();
+    expect(dockerfile).toContain('DB_PATH=/app/data/cloudiff.sqlite');
+    expect(dockerfile).toMatch(/RUN .*dist\/seed\/build\.js \/app\/data\/cloudiff\.sqlite/);
     // the image starts the server exactly as `npm start` does
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
     const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURE_SEED, tempDir } from '../helpers/app.js';
@@ -57,5 +57,32 @@ describe('restarting the server after a seed change', () => {
     expect(server.output()).toMatch(/admin edits not yet exported; the seed was NOT loaded/);
     expect(server.output()).toMatch(/npm run export/);
     expect(server.output()).not.toContain(TOKEN);
+  });
+});
+
+/** Seed entries that are not files: the boot must neither crash nor hang, and must name the entry. */
+describe('restarting the server when a seed entry cannot be read as a file', () => {
+  it.each([
+    ['a directory', (path: string) => mkdirSync(path), /dns\.yaml: is a directory, not a seed file/],
+    ['a symlink to /dev/zero', (path: string) => symlinkSync('/dev/zero', path), /dns\.yaml: is not a regular file/],
+  ])('keeps serving the old data when dns.yaml is %s', async (_name, replace, problem) => {
+    const seedDir = tempDir();
+    cpSync(FIXTURE_SEED, seedDir, { recursive: true });
+    const env = { DB_PATH: join(tempDir(), 'db.sqlite'), SEED_DIR: seedDir, LOG_LEVEL: 'info' };
+    let server = await startServer(env);
+    expect(await server.stop('SIGTERM')).toBe(0);
+
+    const dnsFile = join(seedDir, 'dns.yaml');
+    rmSync(dnsFile);
+    replace(dnsFile);
+    server = await startServer(env);
+    try {
+      const res = await fetch(`${server.url}/v1/facts/${encodeURIComponent('aws/dns/ndots')}`);
+      expect(res.status).toBe(200);
+      expect(server.output()).toMatch(/the seed was NOT loaded; still serving dataset/);
+      expect(server.output()).toMatch(problem);
+    } finally {
+      await server.stop('SIGKILL');
+    }
   });
 });

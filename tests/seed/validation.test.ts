@@ -1,9 +1,10 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/connection.js';
 import { loadSeed } from '../../src/seed/load.js';
-import { readSeed, SeedError, seedHash } from '../../src/seed/read.js';
+import { MAX_SEED_FILE_BYTES, readSeed, SeedError, seedHash } from '../../src/seed/read.js';
 import { FIXTURE_SEED, tempDir } from '../helpers/app.js';
 
 /** A copy of the fixture seed with one file edited. */
@@ -98,5 +99,27 @@ describe('seed validation', () => {
     expect(() => loadSeed(db, broken)).toThrow(/providers\.yaml does not define gcp/);
     expect(db.$client.prepare('SELECT count(*) FROM facts').pluck().get()).toBe(before);
     expect(db.$client.prepare('SELECT version FROM dataset').pluck().get()).toBe(seed.version);
+  });
+});
+
+describe('seed entries that are not regular files', () => {
+  it.each([
+    ['a directory', (path: string) => mkdirSync(path), 'is a directory, not a seed file'],
+    ['a symlink to /dev/zero', (path: string) => symlinkSync('/dev/zero', path), 'is not a regular file'],
+    ['a named pipe nobody writes', (path: string) => execFileSync('mkfifo', [path]), 'is not a regular file'],
+  ])('names the entry when it is %s, without hanging, and hashes the seed all the same', (_name, replace, problem) => {
+    const dir = tempDir();
+    cpSync(FIXTURE_SEED, dir, { recursive: true });
+    rmSync(join(dir, 'dns.yaml'));
+    replace(join(dir, 'dns.yaml'));
+    expect(problemsOf(dir)).toEqual([expect.stringMatching(new RegExp(`dns\\.yaml: ${problem}`))]);
+    expect(seedHash(dir)).not.toBe(seedHash(FIXTURE_SEED));
+  });
+
+  it(`refuses a seed file over ${MAX_SEED_FILE_BYTES / 1024 / 1024} MB`, () => {
+    const dir = tempDir();
+    cpSync(FIXTURE_SEED, dir, { recursive: true });
+    writeFileSync(join(dir, 'huge.yaml'), Buffer.alloc(MAX_SEED_FILE_BYTES + 1, 0x20));
+    expect(problemsOf(dir)).toEqual([expect.stringMatching(/huge\.yaml: is larger than 8 MB/)]);
   });
 });

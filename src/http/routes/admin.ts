@@ -5,10 +5,12 @@ import { ErrorSchema, FactSchema } from '../../domain/api.js';
 import {
   createFact,
   DEFAULT_CHANGES_LIMIT,
+  DEFAULT_HISTORY_LIMIT,
   deleteFact,
   factHistory,
   listChanges,
   MAX_CHANGES_LIMIT,
+  MAX_HISTORY_LIMIT,
   updateFact,
 } from '../../kb/admin.js';
 import type { Kb } from '../../kb/kb.js';
@@ -130,18 +132,28 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         tags: ['facts'],
         summary: 'Every change to a fact: who, when, before and after',
         description:
-          'The fact id as path segments (`/v1/facts/gcp/dns/cluster-dns-server%23kube-dns/history`); an URL-encoded id followed by `/history` is redirected here. Facts unchanged since the seed have an empty history; deleted facts keep theirs.',
+          'The fact id as path segments (`/v1/facts/gcp/dns/cluster-dns-server%23kube-dns/history`); an URL-encoded id followed by `/history` is redirected here. Facts unchanged since the seed have an empty history; deleted facts keep theirs. Pages follow revision order: pass `next` back as `cursor`.',
         params: z.object({
           provider: z.string().max(100),
           topic: z.string().max(200),
           dimension: z.string().max(400).meta({ description: 'the dimension slug, plus `%23variant-slug` for a variant' }),
+        }),
+        querystring: z.object({
+          limit: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(MAX_HISTORY_LIMIT)
+            .default(DEFAULT_HISTORY_LIMIT)
+            .meta({ description: `page size, 1 to ${MAX_HISTORY_LIMIT}` }),
+          cursor: queryString('the `next` value of the previous page').optional(),
         }),
         response: { 200: FactHistorySchema, ...readErrors },
       },
     },
     async (request) => {
       const { provider, topic, dimension } = request.params;
-      return factHistory(kb, factIdParam(`${provider}/${topic}/${dimension}`));
+      return factHistory(kb, factIdParam(`${provider}/${topic}/${dimension}`), request.query);
     },
   );
 

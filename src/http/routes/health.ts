@@ -25,9 +25,14 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
       schema: {
         operationId: 'ready',
         tags: ['probes'],
-        summary: 'Readiness: the database answers and holds a dataset',
+        summary: 'Readiness: the database answers and holds a dataset; says whether it can take writes',
         response: {
-          200: z.object({ status: z.literal('ready'), version: z.string(), facts: z.number().int() }),
+          200: z.object({
+            status: z.literal('ready'),
+            version: z.string(),
+            facts: z.number().int(),
+            writable: z.boolean().meta({ description: 'whether writes are possible (a read-only replica is ready too)' }),
+          }),
           503: ErrorSchema,
         },
       },
@@ -37,7 +42,7 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
       if (snap.facts.length === 0) {
         return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'no dataset is loaded' });
       }
-      return { status: 'ready' as const, version: snap.version, facts: snap.facts.length };
+      return { status: 'ready' as const, version: snap.version, facts: snap.facts.length, writable: !kb.writeProblem() };
     },
   );
 };
