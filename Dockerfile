@@ -28,6 +28,7 @@ COPY --from=deps /app/dist ./dist
 COPY src ./src
 COPY migrations ./migrations
 COPY seed ./seed
+COPY openapi ./openapi
 COPY bin ./bin
 COPY scripts ./scripts
 COPY --from=deps /app/data ./data

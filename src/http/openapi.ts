@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +7,32 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 
 export const API_VERSION = '1.0.0';
 
-type OpenApiDoc = { paths?: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
+type Operation = {
+  parameters?: { in: string; name: string }[];
+  responses?: Record<string, { content?: Record<string, { example?: unknown }> }>;
+};
+type OpenApiDoc = { paths?: Record<string, Record<string, Operation>> };
+
+/** Where `npm run openapi` keeps the example answers it takes from the fixture seed (path -> status -> body). */
+export const EXAMPLES_PATH = new URL('../../openapi/examples.json', import.meta.url);
+export type Examples = Record<string, Record<string, unknown>>;
+
+/** The committed examples; none when the file is absent (an image built without openapi/). */
+function readExamples(): Examples {
+  return existsSync(EXAMPLES_PATH) ? (JSON.parse(readFileSync(EXAMPLES_PATH, 'utf8')) as Examples) : {};
+}
+
+/** Puts each GET operation's example answers beside their response schemas, so /docs shows real data. */
+function addExamples<T extends OpenApiDoc>(doc: T, examples: Examples): T {
+  for (const [path, byStatus] of Object.entries(examples)) {
+    const op = doc.paths?.[path]?.get;
+    for (const [status, body] of Object.entries(byStatus)) {
+      const content = op?.responses?.[status]?.content?.['application/json'];
+      if (content) content.example = body;
+    }
+  }
+  return doc;
+}
 
 /**
  * Fact ids contain `/`, so their routes use Fastify's wildcard; in the document the wildcard becomes the
@@ -43,6 +69,7 @@ function stripSchemaIds<T extends OpenApiDoc & { components?: { schemas?: Record
 
 /** OpenAPI 3.1 generated from the route schemas, served at /openapi.json, with a docs UI at /docs. */
 async function openapi(app: FastifyInstance, opts: { publicUrl?: string }) {
+  const examples = readExamples();
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -70,7 +97,8 @@ async function openapi(app: FastifyInstance, opts: { publicUrl?: string }) {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => stripSchemaIds(renameWildcards(jsonSchemaTransformObject(input) as OpenApiDoc)),
+    transformObject: (input) =>
+      addExamples(stripSchemaIds(renameWildcards(jsonSchemaTransformObject(input) as OpenApiDoc)), examples),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -18,4 +18,17 @@ describe('openapi/openapi.json', () => {
     expect(text).not.toContain('"$id"');
     expect(text).not.toContain('"$schema"');
   });
+
+  it('shows a real example, from the fixture seed, for the success answer of every GET operation', () => {
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<string, { get?: { responses: Record<string, { content?: Record<string, { example?: unknown }> }> } }>,
+    )) {
+      if (!item.get) continue;
+      const ok = item.get.responses['200']?.content?.['application/json'];
+      if (ok) expect(ok.example, `GET ${path}`).toBeDefined();
+    }
+    expect(JSON.stringify(doc.paths['/v1/compare'].get.responses['200'].content['application/json'].example)).toContain(
+      'CoreDNS',
+    );
+  });
 });
