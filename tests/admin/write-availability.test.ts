@@ -107,3 +107,23 @@ describe('a database directory that cannot be written at start', () => {
     expect(failure).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('GraphQL mutations when the database cannot keep them', () => {
+  it('answer UNAVAILABLE with the reason, not an internal error', async () => {
+    const path = join(tempDir(), 'db.sqlite');
+    const { app: a } = await appOn(path);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    const res = await a.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: auth,
+      payload: {
+        query: 'mutation($id: ID!) { updateFact(id: $id, ifMatch: "*", patch: { value: "changed" }) { etag } }',
+        variables: { id: ID },
+      },
+    });
+    const error = res.json().errors?.[0];
+    expect(error?.extensions?.code).toBe('UNAVAILABLE');
+    expect(error?.message).toContain('was deleted');
+  });
+});
