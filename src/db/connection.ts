@@ -95,6 +95,23 @@ export function storageFailure(err: unknown, db: Db): string | undefined {
   return `writing the database ${db.$client.name} failed (${why}); nothing was written`;
 }
 
+/**
+ * Opens a new file to build a database ahead (npm run db:build): the rollback journal, so that replicas can open
+ * the result read-only (WAL would need files beside it), and no syncs, since a build that fails is thrown away.
+ */
+export function openForBuild(path: string): Db {
+  const db = openDb(path);
+  db.$client.pragma('journal_mode = DELETE');
+  db.$client.pragma('synchronous = OFF');
+  return db;
+}
+
+/** Rewrites the file without free pages, its tables and indexes each in one piece, and closes it. */
+export function compactAndClose(db: Db): void {
+  db.$client.exec('VACUUM');
+  db.$client.close();
+}
+
 /** A database file that cannot be opened or created; the message names the path and the way out. */
 export class DbOpenError extends Error {
   constructor(message: string) {

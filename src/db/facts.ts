@@ -1,4 +1,4 @@
-import { and, asc, eq, max } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, max } from 'drizzle-orm';
 import type { Fact } from '../domain/api.js';
 import { oldestChecked, type ProviderSlug, type SeedFact, type Source } from '../domain/seed.js';
 import { type Db, insertRows } from './connection.js';
@@ -19,8 +19,8 @@ type FactRow = typeof facts.$inferSelect;
 type FactInsert = typeof facts.$inferInsert;
 
 /**
- * The row of a fact: every column but the bookkeeping ones. Seed loads, admin creates and admin updates all
- * write through it, so a field added here (and to the table) is written everywhere.
+ * The row of a fact, every column of it. Seed loads, admin creates and admin updates all write through it, so a
+ * field added here (and to the table) is written everywhere.
  */
 function factRow(f: FactInput, position: number, origin: FactRow['origin'], at: string): FactInsert {
   return {
@@ -44,23 +44,8 @@ function factRow(f: FactInput, position: number, origin: FactRow['origin'], at: 
   } satisfies Required<FactInsert>;
 }
 
-/** The columns a Fact is read from (the bookkeeping ones stay in the database). */
-const factColumns = {
-  id: facts.id,
-  provider: facts.provider,
-  topic: facts.topic,
-  dimensionKey: facts.dimensionKey,
-  variant: facts.variant,
-  isDefault: facts.isDefault,
-  value: facts.value,
-  key: facts.key,
-  status: facts.status,
-  applies: facts.applies,
-  changes: facts.changes,
-  details: facts.details,
-  confidence: facts.confidence,
-  tags: facts.tags,
-};
+/** The columns a Fact is read from: all but the bookkeeping ones, which stay in the database. */
+const { position: _position, origin: _origin, updatedAt: _updatedAt, ...factColumns } = getTableColumns(facts);
 type FactRead = Omit<FactRow, 'position' | 'origin' | 'updatedAt'>;
 
 /** The API's Fact from its row and sources: the one place that fixes its shape and key order (the bytes clients get). */

@@ -70,9 +70,13 @@ function requestError(err: WithStatus): GraphQLFormattedError {
   return formatted(err, err.message, { code: err.statusCode === 429 ? CODES.rateLimited : CODES.badRequest });
 }
 
-/** A kb error that states its own code and 4xx status (the write API's ConflictError and its kind). */
+/**
+ * A kb error that states its own code and a 4xx status (the write API's ConflictError and its kind), or 503 for
+ * a write the database cannot take (WritesUnavailableError: its message says why and leaks nothing).
+ */
 function isClientError(err: WithStatus | undefined): err is WithStatus & { code: string } {
-  return typeof err?.code === 'string' && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500;
+  const status = err?.statusCode;
+  return typeof err?.code === 'string' && typeof status === 'number' && ((status >= 400 && status < 500) || status === 503);
 }
 
 function classify(err: GraphQLError, executed: boolean, log: FastifyBaseLogger): Classified[] {

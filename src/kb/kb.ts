@@ -52,14 +52,17 @@ export class Kb {
 
   /**
    * Why writes are impossible now, or undefined when they are possible (see db writeProblem). A new problem is
-   * reported once to `options.onWriteProblem` (the server logs it at error level). `maxAgeMs` reuses a recent
+   * reported once to `options.onWriteProblem` (the server logs it at error level), unless the database was opened
+   * read-only. `maxAgeMs` reuses a recent
    * answer; writes and probes ask afresh.
    */
   writeProblem({ maxAgeMs = 0 } = {}): string | undefined {
     const now = Date.now();
     if (now - this.writeState.at <= maxAgeMs) return this.writeState.problem;
     const problem = writeProblem(this.db);
-    if (problem !== undefined && problem !== this.writeState.problem) this.options.onWriteProblem?.(problem);
+    // a database opened read-only is one by design (start-up says so), not a problem to raise
+    const news = problem !== undefined && problem !== this.writeState.problem && !this.db.$client.readonly;
+    if (news) this.options.onWriteProblem?.(problem);
     this.writeState = { problem, at: now };
     return problem;
   }

@@ -2,34 +2,30 @@
 import { chmodSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config.js';
-import { openDb } from '../db/connection.js';
+import { compactAndClose, openForBuild } from '../db/connection.js';
 import { optimizeSearchIndex } from '../db/search-index.js';
 import { loadSeed } from './load.js';
 import { readSeed, SeedError } from './read.js';
 
 /**
  * Builds the database a container ships: migrated, seeded, its full-text index merged, VACUUMed, in the rollback
- * journal mode so that replicas can open it read-only (WAL would need files beside it), without write permission
- * (servers open it read-only), and in place only once complete (written beside `out`, then renamed over it).
+ * journal mode (openForBuild), without write permission (servers open it read-only), and in place only once
+ * complete (written beside `out`, then renamed over it).
  */
 export function buildDb(seedDir: string, out: string): { version: string; facts: number } {
   const seed = readSeed(seedDir);
   const target = resolve(out);
   const partial = `${target}.building-${process.pid}`;
   rmSync(partial, { force: true });
-  const db = openDb(partial);
+  const db = openForBuild(partial);
   try {
-    db.$client.pragma('journal_mode = DELETE');
-    // a build that fails is thrown away whole: no need to make each write durable on its way
-    db.$client.pragma('synchronous = OFF');
     const { version } = loadSeed(db, seed, { actor: 'npm run db:build' });
     optimizeSearchIndex(db);
-    db.$client.exec('VACUUM');
+    compactAndClose(db);
     const facts = seed.topics.reduce(
       (n, t) => n + t.dimensions.reduce((m, d) => m + d.facts.aws.length + d.facts.azure.length + d.facts.gcp.length, 0),
       0,
     );
-    db.$client.close();
     // a write-ahead log of a database this file replaces must not be replayed into it
     for (const suffix of ['-wal', '-shm', '-journal']) rmSync(`${target}${suffix}`, { force: true });
     // read-only by construction: a server opens it read-only (openForServing), whoever runs it

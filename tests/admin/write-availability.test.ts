@@ -71,12 +71,14 @@ describe('writes when the database cannot keep them', () => {
     buildDb(FIXTURE_SEED, path);
     const opened = openForServing(path);
     expect(opened.writable).toBe(false);
-    const { app: a } = await appOn(path, opened.db);
+    const { app: a, errors } = await appOn(path, opened.db);
     expect((await a.inject(url)).json().value).toBe('ndots 5');
     const res = await patch(a);
     expect(res.statusCode).toBe(503);
     expect(res.json().message).toMatch(/is read-only .* this server serves reads only/);
     expect((await a.inject('/ready')).json()).toMatchObject({ status: 'ready', writable: false });
+    // read-only by design: nothing to raise at error level
+    expect(errors).toEqual([]);
     opened.db.$client.close();
   });
 });
@@ -103,5 +105,25 @@ describe('a database directory that cannot be written at start', () => {
     expect(failure).toMatch(/server exited with 1/);
     expect(failure).toContain(`cannot create the database ${join(dir, 'sub', 'db.sqlite')}: ${dir} is not writable`);
     expect(failure).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('GraphQL mutations when the database cannot keep them', () => {
+  it('answer UNAVAILABLE with the reason, not an internal error', async () => {
+    const path = join(tempDir(), 'db.sqlite');
+    const { app: a } = await appOn(path);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    const res = await a.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: auth,
+      payload: {
+        query: 'mutation($id: ID!) { updateFact(id: $id, ifMatch: "*", patch: { value: "changed" }) { etag } }',
+        variables: { id: ID },
+      },
+    });
+    const error = res.json().errors?.[0];
+    expect(error?.extensions?.code).toBe('UNAVAILABLE');
+    expect(error?.message).toContain('was deleted');
   });
 });
