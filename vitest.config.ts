@@ -16,6 +16,9 @@ const SLOW = [
  */
 const OWN_MODULES = ['tests/http/openapi.test.ts', 'tests/graphql/loaders.test.ts'];
 
+/** Workers of the fast projects: two, also on a 2-core machine, where vitest's default would be one. */
+const FAST_WORKERS = 2;
+
 export default defineConfig({
   test: {
     // builds dist/ once per run: the real-server tests run it, and tests/deploy reads its config
@@ -35,10 +38,12 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...SLOW, ...OWN_MODULES],
           isolate: false,
+          maxWorkers: FAST_WORKERS,
         },
       },
-      { extends: true, test: { name: 'fast-own-modules', include: OWN_MODULES } },
-      { extends: true, test: { name: 'slow', include: SLOW } },
+      { extends: true, test: { name: 'fast-own-modules', include: OWN_MODULES, maxWorkers: FAST_WORKERS } },
+      // after the fast ones, one file at a time (vitest's default here): they time real processes
+      { extends: true, test: { name: 'slow', include: SLOW, sequence: { groupOrder: 1 } } },
     ],
   },
 });
