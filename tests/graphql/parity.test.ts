@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureApp, REAL_SEED, seededDb } from '../helpers/app.js';
 import { gql } from './client.js';
 
+// Every topic of the real seed, each compared through both interfaces.
 let app: FastifyInstance;
 let topics: string[] = [];
 beforeAll(async () => {
@@ -60,7 +61,7 @@ describe('GraphQL compare over the real seed', () => {
   it.for([{ providers: undefined }, { providers: ['aws', 'gcp'] }, { providers: ['azure'] }])(
     'answers the dimensions, order, differs and fact ids of GET /v1/compare for every topic (providers $providers)',
     async ({ providers }) => {
-      expect(topics.length).toBeGreaterThan(0);
+      expect(topics.length, 'topics of the real seed').toBeGreaterThan(0);
       for (const topic of topics) {
         const query = providers ? `&providers=${providers.join(',')}` : '';
         const rest = await app.inject({ method: 'GET', url: `/v1/compare?topic=${topic}${query}` });
@@ -76,7 +77,7 @@ describe('GraphQL compare over the real seed', () => {
   );
 
   it('answers the same through Topic.dimensions and Dimension.facts as through compare', async () => {
-    expect(topics.length).toBeGreaterThan(0);
+    expect(topics.length, 'topics of the real seed').toBeGreaterThan(0);
     const { body } = await gql(app, '{ topics { slug dimensions { slug facts { id } } } }');
     const graph = body.data?.topics as { slug: string; dimensions: { slug: string; facts: { id: string }[] }[] }[];
     expect(graph.map((t) => t.slug)).toEqual(topics);
