@@ -1,20 +1,19 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** Tests that start real server processes, kill them, or run worker threads: `npm run test:fast` leaves them out. */
+/** Tests that start real server processes, kill them, or drive a browser: `npm run test:fast` leaves them out. */
 const SLOW = [
   'tests/e2e/**/*.test.ts',
   'tests/security/crash.test.ts',
   'tests/security/seed-failure.test.ts',
   'tests/deploy/start.test.ts',
-  'tests/seed/pipelined-load.test.ts',
-  'tests/seed/loaded-snapshot.test.ts',
+  'tests/web/browser.test.ts',
 ];
 
 /**
  * Tests that need modules of their own: they spy on module internals or generate a document from
  * module-level registries that other test files' apps have already filled.
  */
-const OWN_MODULES = ['tests/http/openapi.test.ts', 'tests/graphql/loaders.test.ts'];
+const OWN_MODULES = ['tests/http/openapi.test.ts'];
 
 /** Workers of the fast projects: two, also on a 2-core machine, where vitest's default would be one. */
 const FAST_WORKERS = 2;
