@@ -2,7 +2,7 @@ import type { IResolvers, MercuriusContext } from 'mercurius';
 import type { WriteResult } from '../domain/admin.js';
 import type { Provider, TopicSummary } from '../domain/api.js';
 import { createFact, deleteFact, updateFact } from '../kb/admin.js';
-import { askWhenReady } from '../kb/ask.js';
+import { ask } from '../kb/ask/index.js';
 import { getTopic, listProviders, listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { datasetInfo } from '../kb/dataset.js';
@@ -104,7 +104,7 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
         return { ...result, items: result.items.map(searchHitNode) };
       },
       ask: async (_root, { q }: { q: string }) => {
-        const answer = await askWhenReady(kb, q);
+        const answer = ask(kb, q);
         const topics = new Map(listTopics(kb).map((t) => [t.slug, t]));
         const pick = (list: { slug: string }[]) => list.flatMap((t) => topics.get(t.slug) ?? []);
         const providers = new Map(listProviders(kb).map((p) => [p.slug, p]));

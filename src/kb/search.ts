@@ -2,36 +2,21 @@ import type { SearchHit, SearchResult } from '../domain/api.js';
 import { requireProvider, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
 import type { Kb } from './snapshot.js';
+import { STOPWORDS, tokens } from './words.js';
 
 export interface SearchParams {
   q: string;
   provider?: string;
   topic?: string;
   limit?: number;
-  /** Restrict to some kinds of entries (ask looks at facts and dimensions). */
-  kinds?: SearchHit['kind'][];
 }
 
 export const MAX_SEARCH_LIMIT = 50;
 const MAX_TERMS = 24;
 
-/** Words that carry no meaning in a question; dropped unless nothing else is left. */
-export const STOPWORDS = new Set(
-  'a an and are as at be by can could do does did for from has have how i if in into is it its me my of on or our should so than that the their them then there these this those to was we what when where which who why will with would you your vs versus between differ differs different difference differences compare compared comparison behave behaves behavior behaviour work works'.split(
-    ' ',
-  ),
-);
-
 /** Terms of free text, lower-cased; punctuation and FTS syntax never survive this. */
 export function terms(text: string): string[] {
-  return (
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  )
-    .filter((t) => t.length <= 64)
-    .slice(0, MAX_TERMS);
+  return tokens(text).slice(0, MAX_TERMS);
 }
 
 /** Every term becomes a quoted FTS5 string, so quotes, NEAR(, *, ^ or SQL typed by a user are plain text. */
@@ -81,9 +66,8 @@ export function search(kb: Kb, params: SearchParams): SearchResult {
   const provider = params.provider ? requireProvider(snap, 'provider', params.provider) : undefined;
   const topic = params.topic ? requireTopic(snap, 'topic', params.topic).slug : undefined;
 
-  let rows = runQuery(kb, ftsQuery(words, 'all', true), provider, topic, params.kinds, limit);
-  if (rows.length === 0 && words.length > 1)
-    rows = runQuery(kb, ftsQuery(words, 'any', true), provider, topic, params.kinds, limit);
+  let rows = runQuery(kb, ftsQuery(words, 'all', true), provider, topic, limit);
+  if (rows.length === 0 && words.length > 1) rows = runQuery(kb, ftsQuery(words, 'any', true), provider, topic, limit);
 
   const items: SearchHit[] = rows.map((r) => {
     const fact = r.kind === 'fact' ? snap.factById.get(r.ref) : undefined;
@@ -104,18 +88,10 @@ export function search(kb: Kb, params: SearchParams): SearchResult {
 
 const statements = new WeakMap<Kb, Map<string, import('better-sqlite3').Statement>>();
 
-function runQuery(
-  kb: Kb,
-  match: string,
-  provider: string | undefined,
-  topic: string | undefined,
-  kinds: SearchHit['kind'][] | undefined,
-  limit: number,
-): Row[] {
+function runQuery(kb: Kb, match: string, provider: string | undefined, topic: string | undefined, limit: number): Row[] {
   const where = ['search_index MATCH @match'];
   if (provider) where.push('provider = @provider');
   if (topic) where.push('topic = @topic');
-  if (kinds && kinds.length > 0) where.push(`kind IN (${kinds.map((k) => `'${k}'`).join(', ')})`);
   const sql = `SELECT kind, ref, provider, topic, dimension, title,
       snippet(search_index, 6, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 20) AS snippet, ${RANK} AS rank
     FROM search_index WHERE ${where.join(' AND ')} ORDER BY rank LIMIT @limit`;

@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Ask } from '../../src/domain/ask.js';
 import { PROVIDER_SLUGS, TOPIC_SLUGS } from '../../src/domain/seed.js';
-import { ask } from '../../src/kb/ask.js';
+import { ask } from '../../src/kb/ask/index.js';
+import { WEIGHTS } from '../../src/kb/ask/weights.js';
 import type { Kb } from '../../src/kb/snapshot.js';
 
 export const QUESTIONS_PATH = resolve(import.meta.dirname, 'questions.yaml');
@@ -34,6 +35,22 @@ export function seedTopics(seedDir: string): Set<string> {
       .filter((f) => f.endsWith('.yaml') && f !== 'providers.yaml')
       .map((f) => f.slice(0, -'.yaml'.length)),
   );
+}
+
+/**
+ * Sets ranking weights from `name=value` pairs (before any question is asked: the field weights are read when
+ * a snapshot's index is built). Returns them as applied; an unknown name or a value that is not a number throws.
+ */
+export function applyWeights(pairs: readonly string[]): string[] {
+  return pairs.map((pair) => {
+    const [name = '', text = ''] = pair.split('=');
+    if (!Object.hasOwn(WEIGHTS, name))
+      throw new Error(`--weight ${pair}: unknown weight; known: ${Object.keys(WEIGHTS).join(', ')}`);
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--weight ${pair}: not a number`);
+    WEIGHTS[name as keyof typeof WEIGHTS] = value;
+    return `${name}=${value}`;
+  });
 }
 
 export interface Miss {

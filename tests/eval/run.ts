@@ -1,11 +1,25 @@
-// `npm run eval`: how well /v1/ask answers practitioners' questions (tests/eval/questions.yaml) on the real seed.
+// `npm run eval [-- path/to/seed] [-- --weight name=value ...]`: how well /v1/ask answers practitioners'
+// questions (tests/eval/questions.yaml) on the real seed. `--weight` overrides one of ask's ranking weights
+// (src/kb/ask/weights.ts) for this run, so a tuning change is measured before it is made.
 // Questions whose topic has no seed file yet are skipped (and counted), so the numbers stay meaningful as topics land.
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Kb } from '../../src/kb/snapshot.js';
 import { seededDb } from '../helpers/app.js';
-import { evaluate, readQuestions, seedTopics } from './evaluate.js';
+import { applyWeights, evaluate, readQuestions, seedTopics } from './evaluate.js';
 
-const seedDir = resolve(process.argv[2] ?? resolve(import.meta.dirname, '../../seed'));
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { weight: { type: 'string', multiple: true, default: [] } },
+});
+let overridden: string[] = [];
+try {
+  overridden = applyWeights(args.weight);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+const seedDir = resolve(positionals[0] ?? resolve(import.meta.dirname, '../../seed'));
 const available = seedTopics(seedDir);
 const all = readQuestions();
 const questions = all.filter((q) => available.has(q.topic));
@@ -16,6 +30,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const perTopic = new Map<string, number>();
 for (const q of questions) perTopic.set(q.topic, (perTopic.get(q.topic) ?? 0) + 1);
 console.log(`seed: ${seedDir} (${available.size} topics)`);
+if (overridden.length > 0) console.log(`weights: ${overridden.join(', ')}`);
 console.log(`questions: ${report.questions} of ${all.length} (skipped ${all.length - report.questions}: topic not in the seed)`);
 console.log(`per topic: ${[...perTopic].map(([t, n]) => `${t} ${n}`).join(', ')}`);
 console.log(`topic accuracy (top-1):     ${pct(report.topicAccuracy)}`);

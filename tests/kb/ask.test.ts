@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AskSchema } from '../../src/domain/ask.js';
-import { ask } from '../../src/kb/ask.js';
-import { editDistance, stem, words } from '../../src/kb/ask-index.js';
+import { ask } from '../../src/kb/ask/index.js';
 import { BadInputError } from '../../src/kb/errors.js';
 import { Kb } from '../../src/kb/snapshot.js';
+import { editDistance, stem, words } from '../../src/kb/words.js';
 import { seededDb } from '../helpers/app.js';
 
 let kb: Kb;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorSchema } from '../../domain/api.js';
 import { AskRequestSchema, AskSchema } from '../../domain/ask.js';
-import { askWhenReady } from '../../kb/ask.js';
+import { ask } from '../../kb/ask/index.js';
 import type { Kb } from '../../kb/snapshot.js';
 import { queryString } from '../schemas.js';
 
@@ -26,7 +26,7 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         response: { 200: AskSchema, ...askErrors },
       },
     },
-    (request) => askWhenReady(kb, request.query.q),
+    (request) => ask(kb, request.query.q),
   );
 
   app.post(
@@ -41,7 +41,7 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         response: { 200: AskSchema, ...askErrors },
       },
     },
-    (request) => askWhenReady(kb, request.body.q),
+    (request) => ask(kb, request.body.q),
   );
 };
 

@@ -1,0 +1,212 @@
+import type { ProviderSlug } from '../../domain/seed.js';
+import { memo } from '../memo.js';
+import type { DimensionRecord, Snapshot, TopicRecord } from '../snapshot.js';
+import { isStopword, stem, words } from '../words.js';
+import { WEIGHTS } from './weights.js';
+
+/**
+ * The vocabulary ask resolves questions against: every topic's title, slug and aliases and every dimension's
+ * title, slug, keywords, question and fact values, tokenized and stemmed the same way as the question.
+ * It is built once per snapshot (see `askIndex`).
+ */
+
+/** A phrase of the vocabulary (an alias, keyword or title) as its content stems. */
+export interface Phrase {
+  stems: string[];
+  weight: number;
+}
+
+/** Two stems next to each other in a phrase ("servic account", "pod rang"), keyed "a b", with the phrase's weight. */
+export type Bigrams = Map<string, number>;
+
+/** What a question's words are scored against: weighted stems, phrases that earn a bonus when all present, bigrams. */
+export interface Doc {
+  /** stem -> the strongest field weight it occurs in */
+  weights: Map<string, number>;
+  phrases: Phrase[];
+  bigrams: Bigrams;
+}
+
+/** One dimension as a bag of weighted stems (its own fields only). */
+export interface DimensionDoc extends Doc {
+  dim: DimensionRecord;
+  topic: TopicRecord;
+  /** seed order across the dataset: the tie-breaker */
+  order: number;
+}
+
+export interface TopicDoc extends Doc {
+  topic: TopicRecord;
+  /** surface words of title, slug and aliases, for suggesting topics when nothing matched */
+  surface: string[];
+}
+
+export interface ProviderAlias {
+  provider: ProviderSlug;
+  words: string[];
+  /**
+   * Words that only name the provider (its slug, short name and the words of its names): taken out of the
+   * question before topics are ranked. Other aliases (ec2, vpc cni, autopilot) also describe a topic and stay.
+   */
+  claims: string[];
+}
+
+export interface AskIndex {
+  topics: TopicDoc[];
+  /** inverse document frequency of a stem over dimensions (each including its topic's words) */
+  idf: Map<string, number>;
+  /** every stem of the vocabulary, with a surface word that produced it (for full-text search) */
+  surface: Map<string, string>;
+  /** every word of the vocabulary as written (lower-cased) -> its stem */
+  wordStems: Map<string, string>;
+  /** vocabulary words by length, for typo-tolerant lookup */
+  byLength: Map<number, string[]>;
+  /** a compound written as one word ("loadbalancer", "nodepool") -> its parts' stems */
+  compounds: Map<string, string[]>;
+  /**
+   * stem -> the dimensions whose own words hold it: ranking scores only the dimensions sharing a word with the
+   * question (a dimension sharing none scores 0 on its own words)
+   */
+  postings: Map<string, DimensionDoc[]>;
+  /** the dimensions of each topic, in seed order */
+  dimensionsByTopic: Map<string, DimensionDoc[]>;
+  /** resolved question words, so a word costs its typo search once per snapshot */
+  resolved: Map<string, { stems: string[]; corrected: boolean }>;
+  providerAliases: ProviderAlias[];
+}
+
+class Builder {
+  readonly surface = new Map<string, string>();
+  readonly wordStems = new Map<string, string>();
+  readonly compounds = new Map<string, string[]>();
+  /** the vocabulary is a few thousand words repeated across every fact: each is stemmed once per build */
+  private readonly stems = new Map<string, string>();
+
+  stem(word: string): string {
+    let s = this.stems.get(word);
+    if (s === undefined) {
+      s = stem(word);
+      this.stems.set(word, s);
+    }
+    return s;
+  }
+
+  doc(): Doc {
+    return { weights: new Map(), phrases: [], bigrams: new Map() };
+  }
+
+  /** Adds a text's stems at a weight; `phrase` texts (names) also give phrases, bigrams and compounds. */
+  add(doc: Doc, text: string, weight: number, kind: 'word' | 'bigram' | 'phrase'): void {
+    const ws = words(text).filter((w) => !isStopword(w));
+    const stems = ws.map((w) => this.stem(w));
+    const { weights, bigrams } = doc;
+    stems.forEach((s, i) => {
+      if ((weights.get(s) ?? 0) < weight) weights.set(s, weight);
+      if (!this.surface.has(s)) this.surface.set(s, ws[i] as string);
+      this.wordStems.set(ws[i] as string, s);
+      const next = stems[i + 1];
+      if (kind !== 'word' && next !== undefined) {
+        const key = `${s} ${next}`;
+        if ((bigrams.get(key) ?? 0) < weight) bigrams.set(key, weight);
+      }
+    });
+    if (kind !== 'phrase') return;
+    // names (titles, aliases, keywords: the texts that make phrases) are what a compound is written from, as
+    // "loadbalancer" or "nodepool"; fact values are not (they would cost a third of a large index's build)
+    if (stems.length >= 2) doc.phrases.push({ stems, weight });
+    for (let i = 0; i + 1 < ws.length; i++) {
+      const joined = this.stem(`${ws[i]}${ws[i + 1]}`);
+      if (!this.compounds.has(joined)) this.compounds.set(joined, [stems[i] as string, stems[i + 1] as string]);
+    }
+  }
+}
+
+function build(snap: Snapshot): AskIndex {
+  const b = new Builder();
+  const topics: TopicDoc[] = [];
+  const dimensions: DimensionDoc[] = [];
+  let order = 0;
+  for (const topic of snap.topics) {
+    const own = b.doc();
+    b.add(own, topic.summary, WEIGHTS.topicSummary, 'word');
+    for (const name of [topic.title, topic.slug.replaceAll('-', ' '), ...topic.aliases]) {
+      b.add(own, name, WEIGHTS.topicName, 'phrase');
+    }
+    topics.push({ ...own, topic, surface: words([topic.title, topic.slug, ...topic.aliases].join(' ')) });
+    for (const dim of topic.dimensions) {
+      const doc = b.doc();
+      for (const fact of Object.values(dim.cells).flat()) {
+        b.add(doc, fact.value, WEIGHTS.value, 'word');
+        if (fact.variant) b.add(doc, fact.variant, WEIGHTS.value, 'word');
+        for (const tag of fact.tags) b.add(doc, tag, WEIGHTS.tag, 'word');
+      }
+      b.add(doc, dim.question, WEIGHTS.question, 'bigram');
+      b.add(doc, dim.slug.replaceAll('-', ' '), WEIGHTS.dimSlug, 'phrase');
+      b.add(doc, dim.title, WEIGHTS.dimTitle, 'phrase');
+      for (const k of dim.keywords) b.add(doc, k, WEIGHTS.keyword, 'phrase');
+      dimensions.push({ ...doc, dim, topic, order: order++ });
+    }
+  }
+
+  const df = new Map<string, number>();
+  const topicBySlug = new Map(topics.map((t) => [t.topic.slug, t]));
+  for (const d of dimensions) {
+    for (const s of d.weights.keys()) df.set(s, (df.get(s) ?? 0) + 1);
+    for (const s of topicBySlug.get(d.topic.slug)?.weights.keys() ?? []) {
+      if (!d.weights.has(s)) df.set(s, (df.get(s) ?? 0) + 1);
+    }
+  }
+  const n = Math.max(dimensions.length, 1);
+  const idf = new Map<string, number>();
+  for (const [s, count] of df) idf.set(s, Math.log(1 + n / count));
+
+  const postings = new Map<string, DimensionDoc[]>();
+  const dimensionsByTopic = new Map<string, DimensionDoc[]>();
+  for (const d of dimensions) {
+    // every stem of a dimension's phrases and bigrams is in its weights too (Builder.add puts each there)
+    for (const st of d.weights.keys()) {
+      const list = postings.get(st) ?? [];
+      list.push(d);
+      postings.set(st, list);
+    }
+    const list = dimensionsByTopic.get(d.topic.slug) ?? [];
+    list.push(d);
+    dimensionsByTopic.set(d.topic.slug, list);
+  }
+
+  const byLength = new Map<number, string[]>();
+  for (const w of b.wordStems.keys()) {
+    const list = byLength.get(w.length) ?? [];
+    list.push(w);
+    byLength.set(w.length, list);
+  }
+
+  const providerAliases: ProviderAlias[] = [];
+  for (const p of snap.providers) {
+    const own = new Set(words([p.slug, p.name, p.kubernetes_service, p.kubernetes_service_short].join(' ')));
+    for (const name of new Set([p.slug, p.name, p.kubernetes_service, p.kubernetes_service_short, ...p.aliases])) {
+      const w = words(name);
+      if (w.length > 0) providerAliases.push({ provider: p.slug, words: w, claims: w.filter((x) => own.has(x)) });
+    }
+  }
+  // longest aliases first, so "google cloud platform" claims its words before "google" does
+  providerAliases.sort((a, c) => c.words.length - a.words.length);
+
+  return {
+    topics,
+    idf,
+    surface: b.surface,
+    wordStems: b.wordStems,
+    byLength,
+    compounds: b.compounds,
+    postings,
+    dimensionsByTopic,
+    resolved: new Map(),
+    providerAliases,
+  };
+}
+
+/** The index of a snapshot, built on its first question and dropped with the snapshot. */
+export function askIndex(snap: Snapshot): AskIndex {
+  return memo(snap, 'ask:index', () => build(snap));
+}
