@@ -4,7 +4,7 @@ import type { ProviderSlug } from '../../domain/seed.js';
 import { defaultFact } from '../compare.js';
 import type { Snapshot } from '../snapshot.js';
 import { isStopword, words } from '../words.js';
-import type { AskIndex, DimensionDoc } from './vocabulary.js';
+import { type AskIndex, type DimensionDoc, trigrams } from './vocabulary.js';
 
 /** The prose of an answer: sentences from the chosen rows, and what to say when nothing matched. */
 
@@ -68,25 +68,18 @@ export function composeAnswer(
   return { answer, facts };
 }
 
-/** Character trigrams of a word, for suggesting topics a garbled question may have meant. */
-function trigrams(word: string): Set<string> {
-  const w = `  ${word} `;
-  const out = new Set<string>();
-  for (let i = 0; i + 3 <= w.length; i++) out.add(w.slice(i, i + 3));
-  return out;
-}
-
-function similarity(a: string, b: string): number {
-  const ta = trigrams(a);
-  const tb = trigrams(b);
+/** How alike two words are by their character trigrams (Dice's coefficient). */
+function similarity(a: Set<string>, b: Set<string>): number {
   let common = 0;
-  for (const t of ta) if (tb.has(t)) common++;
-  return (2 * common) / (ta.size + tb.size);
+  for (const t of a) if (b.has(t)) common++;
+  return (2 * common) / (a.size + b.size);
 }
 
 /** The topics whose names are closest to a question's words, for a question that matched nothing. */
 export function suggestTopics(index: AskIndex, q: string, max: number): AskTopic[] {
-  const qs = words(q).filter((w) => w.length >= 3 && !isStopword(w));
+  const qs = words(q)
+    .filter((w) => w.length >= 3 && !isStopword(w))
+    .map(trigrams);
   const scored = index.topics.map((t, i) => {
     let score = 0;
     for (const w of qs) score += Math.max(0, ...t.surface.map((s) => similarity(w, s)));

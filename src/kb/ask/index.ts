@@ -34,7 +34,7 @@ export function ask(kb: Kb, q: string): Ask {
   const order = providerOrder(snap, asked);
   const base = { question, providers: asked, dataset: { version: snap.version } };
 
-  const ranked = read.stems.length > 0 ? rank(kb, snap, index, read) : undefined;
+  const ranked = read.stems.length > 0 ? rank(snap, index, read, asked) : undefined;
   if (!ranked || ranked.best < WEIGHTS.minScore) {
     const suggestions = suggestTopics(index, question, MAX_TOPICS);
     return { ...base, topics: [], answer: noMatchAnswer(suggestions), matches: [], citations: [], suggestions };

@@ -16,10 +16,6 @@ export interface Question {
   phraseSet: Set<string>;
   /** adjacent content stems, "a b" */
   bigrams: string[];
-  /** words for full-text search: the surface form of corrected words, the rest as typed */
-  ftsWords: string[];
-  /** adjacent words as phrases, so bm25 rewards "service account" over "service" and "account" apart */
-  ftsPhrases: string[];
 }
 
 /** Providers named in the question (in the order named) and the words left once their names are taken out. */
@@ -57,7 +53,6 @@ export function readQuestion(index: AskIndex, q: string): Question {
   const stems: string[] = [];
   // with the provider names kept: phrases such as "Azure CNI" or "GKE Ingress" still match as phrases
   const sequence: string[] = [];
-  const ftsWords: string[] = [];
   ws.forEach((w, i) => {
     if (isStopword(w) || w.length < 2) return;
     if (claimed[i]) {
@@ -65,9 +60,8 @@ export function readQuestion(index: AskIndex, q: string): Question {
       return;
     }
     const r = resolveWord(index, w);
-    stems.push(...r.stems);
-    sequence.push(...r.stems);
-    ftsWords.push(r.corrected ? r.stems.map((s) => index.surface.get(s) ?? s).join(' ') : w);
+    stems.push(...r);
+    sequence.push(...r);
   });
   const bigrams = sequence.slice(1).map((s, i) => `${sequence[i]} ${s}`);
   const unique = [...new Set(stems)];
@@ -77,8 +71,6 @@ export function readQuestion(index: AskIndex, q: string): Question {
     stemSet: new Set(unique),
     phraseSet: new Set(sequence),
     bigrams: [...new Set(bigrams)],
-    ftsWords: [...new Set(ftsWords.flatMap((w) => w.split(' ')))],
-    ftsPhrases: [...new Set(ftsWords.slice(1).map((w, i) => `${ftsWords[i]} ${w}`))],
   };
 }
 
@@ -87,7 +79,7 @@ export function readQuestion(index: AskIndex, q: string): Question {
  * compound split in two ("loadbalancer"), else the closest word within the typo budget ("kubenet" stays, but
  * "egres" -> "egress", "ingres" -> "ingress", "loadbalncer" -> "load balancer"). Unknown words stay as they are.
  */
-export function resolveWord(index: AskIndex, word: string): { stems: string[]; corrected: boolean } {
+export function resolveWord(index: AskIndex, word: string): string[] {
   let r = index.resolved.get(word);
   if (!r) {
     r = resolveUncached(index, word);
@@ -97,14 +89,14 @@ export function resolveWord(index: AskIndex, word: string): { stems: string[]; c
   return r;
 }
 
-function resolveUncached(index: AskIndex, word: string): { stems: string[]; corrected: boolean } {
+function resolveUncached(index: AskIndex, word: string): string[] {
   const s = stem(word);
-  if (index.surface.has(s)) return { stems: [s], corrected: false };
+  if (index.surface.has(s)) return [s];
   if (word.length >= 3 && word.endsWith('s') && index.surface.has(word.slice(0, -1))) {
-    return { stems: [word.slice(0, -1)], corrected: false };
+    return [word.slice(0, -1)];
   }
   const compound = index.compounds.get(s);
-  if (compound) return { stems: compound, corrected: false };
+  if (compound) return compound;
   const budget = typoBudget(word.length);
   if (budget > 0) {
     // typos are measured on words as written ("ingres" -> "ingress"), then mapped to the word's stem
@@ -123,12 +115,12 @@ function resolveUncached(index: AskIndex, word: string): { stems: string[]; corr
       }
     }
     const bestStem = best === undefined ? undefined : index.wordStems.get(best);
-    if (bestStem !== undefined && bestDistance <= budget) return { stems: [bestStem], corrected: true };
+    if (bestStem !== undefined && bestDistance <= budget) return [bestStem];
     for (const [joined, parts] of index.compounds) {
       if (Math.abs(joined.length - s.length) <= budget && editDistance(s, joined, budget) <= budget) {
-        return { stems: parts, corrected: true };
+        return parts;
       }
     }
   }
-  return { stems: [s], corrected: false };
+  return [s];
 }

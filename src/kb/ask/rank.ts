@@ -1,33 +1,97 @@
-import type { Kb, Snapshot } from '../snapshot.js';
-import { ftsScores } from './fts.js';
+import type { ProviderSlug } from '../../domain/seed.js';
+import type { Snapshot } from '../snapshot.js';
+import { providerPart, topicProse } from './prose-index.js';
 import type { Question } from './question.js';
-import type { AskIndex, DimensionDoc, Doc, TopicDoc } from './vocabulary.js';
+import type { AskIndex, DimensionDoc, Postings, TopicDoc } from './vocabulary.js';
 import { WEIGHTS } from './weights.js';
 
 export const MAX_MATCHES = 5;
 export const MAX_TOPICS = 3;
+/** Prose hits that count towards a topic's share, as many as a page of full-text results. */
+const PROSE_HITS = 60;
 
-/** How well a question's words match a topic's or a dimension's own words. */
-function lexicalScore(doc: Doc, q: Question, idf: Map<string, number>): number {
-  let score = 0;
-  // two words side by side as in a phrase ("service account", "pod range") say more than the words apart
+/** Scores of the docs of a postings set that hold a word of the question (the others score 0). */
+interface Scores {
+  /** by doc number */
+  score: Float64Array;
+  /** the doc numbers with a score, in the order first reached */
+  touched: number[];
+}
+
+/**
+ * How well the question's words match each doc of a postings set: the weight of the field each word comes from
+ * times its rarity, bigrams as in a phrase, and the best whole phrase present. Only docs holding a word of the
+ * question are touched.
+ */
+function lexicalScores(p: Postings, size: number, q: Question, idf: Map<string, number>): Scores {
+  const score = new Float64Array(size);
+  const touched: number[] = [];
+  const add = (doc: number, x: number) => {
+    if (score[doc] === 0) touched.push(doc);
+    score[doc] = (score[doc] as number) + x;
+  };
   for (const pair of q.bigrams) {
-    const w = doc.bigrams.get(pair);
-    if (w === undefined) continue;
+    const list = p.bigrams.get(pair);
+    if (!list) continue;
     const [a, b] = pair.split(' ') as [string, string];
-    score += WEIGHTS.bigramBonus * w * ((idf.get(a) ?? 0) + (idf.get(b) ?? 0));
+    const rarity = (idf.get(a) ?? 0) + (idf.get(b) ?? 0);
+    for (let i = 0; i < list.length; i += 2) add(list[i] as number, WEIGHTS.bigramBonus * (list[i + 1] as number) * rarity);
   }
   for (const s of q.stemSet) {
-    const w = doc.weights.get(s);
-    if (w !== undefined) score += w * (idf.get(s) ?? 0);
+    const list = p.stems.get(s);
+    if (!list) continue;
+    const rarity = idf.get(s) ?? 0;
+    if (rarity === 0) continue;
+    for (let i = 0; i < list.length; i += 2) add(list[i] as number, (list[i + 1] as number) * rarity);
   }
-  let bonus = 0;
-  for (const p of doc.phrases) {
-    if (p.stems.every((s) => q.phraseSet.has(s))) {
-      bonus = Math.max(bonus, WEIGHTS.phraseBonus * p.weight * p.stems.reduce((sum, s) => sum + (idf.get(s) ?? 0), 0));
+  const bonus = new Map<number, number>();
+  for (const s of q.phraseSet) {
+    for (const { doc, phrase } of p.phrases.get(s) ?? []) {
+      if (!phrase.stems.every((x) => q.phraseSet.has(x))) continue;
+      const b = WEIGHTS.phraseBonus * phrase.weight * phrase.stems.reduce((sum, x) => sum + (idf.get(x) ?? 0), 0);
+      if (b > (bonus.get(doc) ?? 0)) bonus.set(doc, b);
     }
   }
-  return score + bonus;
+  for (const [doc, b] of bonus) if (b > 0) add(doc, b);
+  return { score, touched };
+}
+
+/** What a dimension's prose adds: each question word's rarity, saturating with how often the prose repeats it. */
+function proseScores(
+  snap: Snapshot,
+  index: AskIndex,
+  topics: readonly TopicDoc[],
+  q: Question,
+  providers: readonly ProviderSlug[],
+): Map<DimensionDoc, number> {
+  const parts = new Set([0, ...providers.map(providerPart)]);
+  const out = new Map<DimensionDoc, number>();
+  for (const t of topics) {
+    const dims = index.dimensionsByTopic.get(t.topic.slug) ?? [];
+    const { postings } = topicProse(snap, t.topic.slug, dims);
+    const score = new Float64Array(dims.length);
+    const tf = new Float64Array(dims.length);
+    for (const s of q.stems) {
+      const list = postings.get(s);
+      if (!list) continue;
+      for (let i = 0; i < list.length; i += 3) {
+        const at = list[i] as number;
+        if (parts.has(list[i + 1] as number)) tf[at] = (tf[at] as number) + (list[i + 2] as number);
+      }
+      const rarity = index.idf.get(s) ?? index.rareIdf;
+      for (let i = 0; i < list.length; i += 3) {
+        const at = list[i] as number;
+        const n = tf[at] as number;
+        if (n === 0) continue;
+        score[at] = (score[at] as number) + rarity * (n / (n + WEIGHTS.proseSaturation));
+        tf[at] = 0;
+      }
+    }
+    dims.forEach((d, at) => {
+      if ((score[at] as number) > 0) out.set(d, score[at] as number);
+    });
+  }
+  return out;
 }
 
 export interface Scored<T> {
@@ -36,64 +100,84 @@ export interface Scored<T> {
 }
 
 export interface Ranked {
-  /** every topic, best first */
+  /** the candidate topics, best first */
   topics: Scored<TopicDoc>[];
   /** the dimensions of the best topics (at most MAX_TOPICS), best first */
   dims: Scored<DimensionDoc>[];
   best: number;
 }
 
-/** Topics by how well the question matches them, and the dimensions of the best ones. */
-export function rank(kb: Kb, snap: Snapshot, index: AskIndex, question: Question): Ranked {
-  const fts = ftsScores(kb, snap, question.ftsWords, question.ftsPhrases);
-  const topicOwn = new Map<string, number>();
-  for (const t of index.topics) topicOwn.set(t.topic.slug, lexicalScore(t, question, index.idf));
+/**
+ * Topics by how well the question matches them, and the dimensions of the best ones. The vocabulary ranks every
+ * topic through the postings of the question's words; only the best few (`candidateTopics`) have their prose
+ * read, which reorders them (a topic the vocabulary ranks lower cannot overtake them: prose only adds).
+ */
+export function rank(snap: Snapshot, index: AskIndex, question: Question, providers: readonly ProviderSlug[]): Ranked {
+  const topicOwn = lexicalScores(index.topicPostings, index.topics.length, question, index.idf).score;
+  const lexDims = lexicalScores(index.dimensionPostings, index.dimensions.length, question, index.idf);
 
-  // only dimensions sharing a word with the question, or found by full text, can score on their own
-  const candidates = new Set<DimensionDoc>();
-  for (const st of question.phraseSet) for (const d of index.postings.get(st) ?? []) candidates.add(d);
-  for (const key of fts.dims.keys()) {
-    const [topic, slug] = key.split('/');
-    const d = index.dimensionsByTopic.get(topic ?? '')?.find((x) => x.dim.slug === slug);
-    if (d) candidates.add(d);
+  // a topic scores mostly through its best dimension, plus some of its second and of its own names
+  const first = new Float64Array(index.topics.length);
+  const second = new Float64Array(index.topics.length);
+  for (const n of lexDims.touched) {
+    const t = index.dimensionTopic[n] as number;
+    const score = lexDims.score[n] as number;
+    if (score > (first[t] as number)) {
+      second[t] = first[t] as number;
+      first[t] = score;
+    } else if (score > (second[t] as number)) second[t] = score;
   }
-  const dims = [...candidates].map((doc) => ({
-    doc,
-    score: lexicalScore(doc, question, index.idf) + WEIGHTS.ftsDimension * (fts.dims.get(doc.dim.key) ?? 0),
-  }));
-  const perTopic = new Map<string, number[]>();
-  for (const d of dims) {
-    const list = perTopic.get(d.doc.topic.slug) ?? [];
-    list.push(d.score);
-    perTopic.set(d.doc.topic.slug, list);
-  }
-  let best = 0;
-  const topics = index.topics.map((doc) => {
-    const scores = (perTopic.get(doc.topic.slug) ?? []).sort((a, b) => b - a);
+  const candidates: Scored<TopicDoc>[] = [];
+  index.topics.forEach((doc, t) => {
     const score =
-      WEIGHTS.topicOwn * (topicOwn.get(doc.topic.slug) ?? 0) +
+      WEIGHTS.topicOwn * (topicOwn[t] as number) + (first[t] as number) + WEIGHTS.secondDimension * (second[t] as number);
+    if (score > 0) candidates.push({ doc, score });
+  });
+  const byOrder = (a: Scored<TopicDoc>, b: Scored<TopicDoc>) => b.score - a.score || a.doc.order - b.doc.order;
+  candidates.sort(byOrder).splice(WEIGHTS.candidateTopics);
+
+  // the prose of the candidates: a dimension's best hit relative to the best overall, and a topic's share of hits
+  const prose = proseScores(
+    snap,
+    index,
+    candidates.map((c) => c.doc),
+    question,
+    providers,
+  );
+  const hits = [...prose].sort((a, b) => b[1] - a[1]).slice(0, PROSE_HITS);
+  const bestHit = hits[0]?.[1] ?? 0;
+  const dimShare = new Map<DimensionDoc, number>();
+  const topicShare = new Map<string, number>();
+  for (const [d, score] of hits) {
+    dimShare.set(d, score / bestHit);
+    topicShare.set(d.topic.slug, (topicShare.get(d.topic.slug) ?? 0) + score / bestHit);
+  }
+  const bestShare = Math.max(0, ...topicShare.values());
+
+  const dimScore = (d: DimensionDoc) => (lexDims.score[d.order] as number) + WEIGHTS.proseDimension * (dimShare.get(d) ?? 0);
+  let best = 0;
+  const topics = candidates.map(({ doc }) => {
+    const scores = (index.dimensionsByTopic.get(doc.topic.slug) ?? []).map(dimScore).sort((a, b) => b - a);
+    const score =
+      WEIGHTS.topicOwn * (topicOwn[doc.order] as number) +
       Math.max(0, scores[0] ?? 0) +
       WEIGHTS.secondDimension * Math.max(0, scores[1] ?? 0) +
-      WEIGHTS.ftsTopic * (fts.topics.get(doc.topic.slug) ?? 0);
+      (bestShare > 0 ? WEIGHTS.proseTopic * ((topicShare.get(doc.topic.slug) ?? 0) / bestShare) : 0);
     best = Math.max(best, score);
     return { doc, score };
   });
-  const position = new Map(index.topics.map((t, i) => [t, i]));
-  topics.sort((a, b) => b.score - a.score || (position.get(a.doc) ?? 0) - (position.get(b.doc) ?? 0));
-  // answers come from the best topics only: their dimensions are the ones ranked (all of them: those sharing no
-  // word with the question score 0 on their own but still rank by their topic's lift)
-  const best3 = new Set(topics.slice(0, MAX_TOPICS).map((t) => t.doc.topic.slug));
-  const inBest = dims.filter((d) => best3.has(d.doc.topic.slug));
-  for (const slug of best3) {
-    for (const doc of index.dimensionsByTopic.get(slug) ?? []) {
-      if (!candidates.has(doc)) inBest.push({ doc, score: 0 });
-    }
-  }
-  // a dimension ranks by its own words, lifted by how well its topic matches as a whole
-  const ranked = inBest
-    .map((d) => ({ doc: d.doc, score: d.score + WEIGHTS.dimensionTopicLift * (topicOwn.get(d.doc.topic.slug) ?? 0) }))
+  topics.sort(byOrder);
+  // a dimension of the best topics ranks by its own words, lifted by how well its topic's names match
+  const dims = topics
+    .slice(0, MAX_TOPICS)
+    .flatMap(({ doc }) =>
+      (index.dimensionsByTopic.get(doc.topic.slug) ?? []).map((d) => ({
+        doc: d,
+        score: dimScore(d) + WEIGHTS.dimensionTopicLift * (topicOwn[doc.order] as number),
+      })),
+    )
     .sort((a, b) => b.score - a.score || a.doc.order - b.doc.order);
-  return { topics, dims: ranked, best };
+  return { topics, dims, best };
 }
 
 /** What the answer is made of: the topics named (best first) and the rows shown (best first). */

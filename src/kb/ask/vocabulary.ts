@@ -5,9 +5,10 @@ import { isStopword, stem, words } from '../words.js';
 import { WEIGHTS } from './weights.js';
 
 /**
- * The vocabulary ask resolves questions against: every topic's title, slug and aliases and every dimension's
- * title, slug, keywords, question and fact values, tokenized and stemmed the same way as the question.
- * It is built once per snapshot (see `askIndex`).
+ * The vocabulary ask resolves questions against, as inverted indexes: every topic's title, slug and aliases
+ * and every dimension's title, slug, keywords, question and fact values, tokenized and stemmed the same way as
+ * the question. A question is scored by walking the postings of its own words, so its cost follows how many
+ * rows hold those words, not how many rows there are. Built once per snapshot (see `askIndex`).
  */
 
 /** A phrase of the vocabulary (an alias, keyword or title) as its content stems. */
@@ -16,29 +17,30 @@ export interface Phrase {
   weight: number;
 }
 
-/** Two stems next to each other in a phrase ("servic account", "pod rang"), keyed "a b", with the phrase's weight. */
-export type Bigrams = Map<string, number>;
-
 /** What a question's words are scored against: weighted stems, phrases that earn a bonus when all present, bigrams. */
 export interface Doc {
   /** stem -> the strongest field weight it occurs in */
   weights: Map<string, number>;
   phrases: Phrase[];
-  bigrams: Bigrams;
+  /** two stems next to each other in a phrase ("servic account"), keyed "a b", with the phrase's weight */
+  bigrams: Map<string, number>;
 }
 
-/** One dimension as a bag of weighted stems (its own fields only). */
+/** One dimension's own words. */
 export interface DimensionDoc extends Doc {
   dim: DimensionRecord;
   topic: TopicRecord;
-  /** seed order across the dataset: the tie-breaker */
+  /** seed order across the dataset: the tie-breaker, and the dimension's number in the postings */
   order: number;
 }
 
+/** One topic's own words (its names and summary). */
 export interface TopicDoc extends Doc {
   topic: TopicRecord;
-  /** surface words of title, slug and aliases, for suggesting topics when nothing matched */
-  surface: string[];
+  /** the topic's number in the postings (its seed order) */
+  order: number;
+  /** surface words of title, slug and aliases with their character trigrams, for suggestions when nothing matched */
+  surface: Set<string>[];
 }
 
 export interface ProviderAlias {
@@ -51,11 +53,29 @@ export interface ProviderAlias {
   claims: string[];
 }
 
+/** Postings of a set of docs: who holds each stem, bigram and phrase, with the weight it holds it at. */
+export interface Postings {
+  /** stem -> [doc number, weight, doc number, weight, …] */
+  stems: Map<string, number[]>;
+  /** "a b" -> [doc number, weight, …] */
+  bigrams: Map<string, number[]>;
+  /** a phrase's first stem -> the phrases starting with it, with their doc */
+  phrases: Map<string, { doc: number; phrase: Phrase }[]>;
+}
+
 export interface AskIndex {
   topics: TopicDoc[];
+  /** every dimension, in seed order (`order` is its position) */
+  dimensions: DimensionDoc[];
+  topicPostings: Postings;
+  dimensionPostings: Postings;
+  /** dimension number -> its topic's number */
+  dimensionTopic: Int32Array;
   /** inverse document frequency of a stem over dimensions (each including its topic's words) */
   idf: Map<string, number>;
-  /** every stem of the vocabulary, with a surface word that produced it (for full-text search) */
+  /** the idf of a stem no dimension holds (as rare as a word can be) */
+  rareIdf: number;
+  /** every stem of the vocabulary, with a surface word that produced it */
   surface: Map<string, string>;
   /** every word of the vocabulary as written (lower-cased) -> its stem */
   wordStems: Map<string, string>;
@@ -63,16 +83,19 @@ export interface AskIndex {
   byLength: Map<number, string[]>;
   /** a compound written as one word ("loadbalancer", "nodepool") -> its parts' stems */
   compounds: Map<string, string[]>;
-  /**
-   * stem -> the dimensions whose own words hold it: ranking scores only the dimensions sharing a word with the
-   * question (a dimension sharing none scores 0 on its own words)
-   */
-  postings: Map<string, DimensionDoc[]>;
   /** the dimensions of each topic, in seed order */
   dimensionsByTopic: Map<string, DimensionDoc[]>;
   /** resolved question words, so a word costs its typo search once per snapshot */
-  resolved: Map<string, { stems: string[]; corrected: boolean }>;
+  resolved: Map<string, string[]>;
   providerAliases: ProviderAlias[];
+}
+
+/** Character trigrams of a word, for suggesting topics a garbled question may have meant. */
+export function trigrams(word: string): Set<string> {
+  const w = `  ${word} `;
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= w.length; i++) out.add(w.slice(i, i + 3));
+  return out;
 }
 
 class Builder {
@@ -81,6 +104,8 @@ class Builder {
   readonly compounds = new Map<string, string[]>();
   /** the vocabulary is a few thousand words repeated across every fact: each is stemmed once per build */
   private readonly stems = new Map<string, string>();
+  /** tags and many short values repeat across facts: each distinct text is read once per build */
+  private readonly texts = new Map<string, { ws: string[]; stems: string[] }>();
 
   stem(word: string): string {
     let s = this.stems.get(word);
@@ -91,14 +116,23 @@ class Builder {
     return s;
   }
 
+  private read(text: string): { ws: string[]; stems: string[] } {
+    let r = this.texts.get(text);
+    if (!r) {
+      const ws = words(text).filter((w) => !isStopword(w));
+      r = { ws, stems: ws.map((w) => this.stem(w)) };
+      if (text.length <= 200) this.texts.set(text, r);
+    }
+    return r;
+  }
+
   doc(): Doc {
     return { weights: new Map(), phrases: [], bigrams: new Map() };
   }
 
   /** Adds a text's stems at a weight; `phrase` texts (names) also give phrases, bigrams and compounds. */
   add(doc: Doc, text: string, weight: number, kind: 'word' | 'bigram' | 'phrase'): void {
-    const ws = words(text).filter((w) => !isStopword(w));
-    const stems = ws.map((w) => this.stem(w));
+    const { ws, stems } = this.read(text);
     const { weights, bigrams } = doc;
     stems.forEach((s, i) => {
       if ((weights.get(s) ?? 0) < weight) weights.set(s, weight);
@@ -121,30 +155,48 @@ class Builder {
   }
 }
 
+function push<K, V>(map: Map<K, V[]>, key: K, ...values: V[]): void {
+  const list = map.get(key);
+  if (list) list.push(...values);
+  else map.set(key, values);
+}
+
+function postingsOf(docs: readonly Doc[]): Postings {
+  const p: Postings = { stems: new Map(), bigrams: new Map(), phrases: new Map() };
+  docs.forEach((d, n) => {
+    for (const [s, w] of d.weights) push(p.stems, s, n, w);
+    for (const [b, w] of d.bigrams) push(p.bigrams, b, n, w);
+    for (const phrase of d.phrases) push(p.phrases, phrase.stems[0] as string, { doc: n, phrase });
+  });
+  return p;
+}
+
 function build(snap: Snapshot): AskIndex {
   const b = new Builder();
   const topics: TopicDoc[] = [];
   const dimensions: DimensionDoc[] = [];
-  let order = 0;
   for (const topic of snap.topics) {
     const own = b.doc();
     b.add(own, topic.summary, WEIGHTS.topicSummary, 'word');
     for (const name of [topic.title, topic.slug.replaceAll('-', ' '), ...topic.aliases]) {
       b.add(own, name, WEIGHTS.topicName, 'phrase');
     }
-    topics.push({ ...own, topic, surface: words([topic.title, topic.slug, ...topic.aliases].join(' ')) });
+    const surface = [...new Set(words([topic.title, topic.slug, ...topic.aliases].join(' ')))].map(trigrams);
+    topics.push({ ...own, topic, order: topics.length, surface });
     for (const dim of topic.dimensions) {
       const doc = b.doc();
-      for (const fact of Object.values(dim.cells).flat()) {
-        b.add(doc, fact.value, WEIGHTS.value, 'word');
-        if (fact.variant) b.add(doc, fact.variant, WEIGHTS.value, 'word');
-        for (const tag of fact.tags) b.add(doc, tag, WEIGHTS.tag, 'word');
+      for (const cell of Object.values(dim.cells)) {
+        for (const fact of cell) {
+          b.add(doc, fact.value, WEIGHTS.value, 'word');
+          if (fact.variant) b.add(doc, fact.variant, WEIGHTS.value, 'word');
+          for (const tag of fact.tags) b.add(doc, tag, WEIGHTS.tag, 'word');
+        }
       }
       b.add(doc, dim.question, WEIGHTS.question, 'bigram');
       b.add(doc, dim.slug.replaceAll('-', ' '), WEIGHTS.dimSlug, 'phrase');
       b.add(doc, dim.title, WEIGHTS.dimTitle, 'phrase');
       for (const k of dim.keywords) b.add(doc, k, WEIGHTS.keyword, 'phrase');
-      dimensions.push({ ...doc, dim, topic, order: order++ });
+      dimensions.push({ ...doc, dim, topic, order: dimensions.length });
     }
   }
 
@@ -160,26 +212,11 @@ function build(snap: Snapshot): AskIndex {
   const idf = new Map<string, number>();
   for (const [s, count] of df) idf.set(s, Math.log(1 + n / count));
 
-  const postings = new Map<string, DimensionDoc[]>();
   const dimensionsByTopic = new Map<string, DimensionDoc[]>();
-  for (const d of dimensions) {
-    // every stem of a dimension's phrases and bigrams is in its weights too (Builder.add puts each there)
-    for (const st of d.weights.keys()) {
-      const list = postings.get(st) ?? [];
-      list.push(d);
-      postings.set(st, list);
-    }
-    const list = dimensionsByTopic.get(d.topic.slug) ?? [];
-    list.push(d);
-    dimensionsByTopic.set(d.topic.slug, list);
-  }
+  for (const d of dimensions) push(dimensionsByTopic, d.topic.slug, d);
 
   const byLength = new Map<number, string[]>();
-  for (const w of b.wordStems.keys()) {
-    const list = byLength.get(w.length) ?? [];
-    list.push(w);
-    byLength.set(w.length, list);
-  }
+  for (const w of b.wordStems.keys()) push(byLength, w.length, w);
 
   const providerAliases: ProviderAlias[] = [];
   for (const p of snap.providers) {
@@ -194,12 +231,16 @@ function build(snap: Snapshot): AskIndex {
 
   return {
     topics,
+    dimensions,
+    topicPostings: postingsOf(topics),
+    dimensionPostings: postingsOf(dimensions),
+    dimensionTopic: Int32Array.from(dimensions, (d) => topicBySlug.get(d.topic.slug)?.order ?? 0),
     idf,
+    rareIdf: Math.log(1 + n),
     surface: b.surface,
     wordStems: b.wordStems,
     byLength,
     compounds: b.compounds,
-    postings,
     dimensionsByTopic,
     resolved: new Map(),
     providerAliases,

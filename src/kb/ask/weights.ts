@@ -1,8 +1,7 @@
 /**
  * Every tuning number of ask's ranking, in one place. `npm run eval -- --weight name=value` overrides any of
  * them for one run, so a change is measured on the eval questions before it is made here. The field weights
- * are read when a snapshot's index is built, the bm25 columns when a connection's full-text statement is
- * prepared, the rest on every question.
+ * are read when a snapshot's index is built, the rest on every question.
  */
 export const WEIGHTS = {
   // how strongly a word in a field of the vocabulary says "this is what the question is about"
@@ -19,10 +18,14 @@ export const WEIGHTS = {
   phraseBonus: 0.75,
   /** two question words side by side that also stand side by side in a phrase earn this share of their weight again */
   bigramBonus: 0.5,
-  /** what the full-text ranking adds to a dimension, relative to one well-matched word */
-  ftsDimension: 4,
-  /** what the full-text ranking adds to a topic (its share of the hits) */
-  ftsTopic: 1,
+  /** what a dimension's prose (baseline, divergence, fact details) adds, for the best prose hit */
+  proseDimension: 4,
+  /** what a topic's share of the prose hits adds, for the topic with the largest share */
+  proseTopic: 1,
+  /** how fast repeats of a word in prose stop counting: a word seen this often counts half of its limit */
+  proseSaturation: 1.2,
+  /** the topics, best first by the vocabulary, whose prose is read */
+  candidateTopics: 6,
   /** how much a match on the topic's own names (title, aliases) counts beside its best dimension's match */
   topicOwn: 0.5,
   /** how much a topic's second-best dimension counts */
@@ -40,13 +43,6 @@ export const WEIGHTS = {
   topRowShare: 0.35,
   /** rows of runner-up topics are shown when they score this share of the best topic's best row */
   otherTopicRowShare: 0.8,
-
-  /** a term in more of the full-text index's rows than this share is common ("pod", "node", "cluster") */
-  commonShare: 0.1,
-  /** bm25 column weights of the full-text index: title, body, keywords */
-  bm25Title: 6,
-  bm25Body: 1,
-  bm25Keywords: 3,
 };
 
 export type Weights = typeof WEIGHTS;
