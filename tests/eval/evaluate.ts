@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { Ask } from '../../src/domain/ask.js';
+import type { AskCompact } from '../../src/domain/ask.js';
 import { PROVIDER_SLUGS, TOPIC_SLUGS } from '../../src/domain/seed.js';
 import { ask } from '../../src/kb/ask/index.js';
 import { WEIGHTS } from '../../src/kb/ask/weights.js';
@@ -55,7 +55,7 @@ export function applyWeights(pairs: readonly string[]): string[] {
 
 export interface Miss {
   q: string;
-  kind: 'topic' | 'providers' | 'terms';
+  kind: 'topic' | 'providers' | 'terms' | 'answer';
   expected: string;
   got: string;
 }
@@ -64,16 +64,21 @@ export interface EvalReport {
   questions: number;
   topicAccuracy: number;
   providerAccuracy: number;
+  /** key terms found anywhere in the response: the answer and the values of the matched rows */
   termRecall: number;
+  /** key terms found in `answer` alone */
+  answerRecall: number;
   terms: number;
+  /** bytes of the JSON response (as `GET /v1/ask` sends it) */
+  sizes: { median: number; largest: number; largestQuestion: string };
   misses: Miss[];
 }
 
-/** The text a key term is looked for in: the answer and every fact value and details of the matched rows. */
-export function answerText(a: Ask): string {
+/** The text of the response a key term is looked for in: the answer and every value of the matched rows. */
+export function responseText(a: AskCompact): string {
   const parts = [a.answer];
   for (const row of a.matches)
-    for (const cell of Object.values(row.cells)) for (const f of cell ?? []) parts.push(f.value, f.details);
+    for (const cell of Object.values(row.cells)) for (const f of cell ?? []) parts.push(f.variant ?? '', f.value);
   return parts.join('\n').toLowerCase();
 }
 
@@ -82,9 +87,12 @@ export function evaluate(kb: Kb, questions: readonly EvalQuestion[]): EvalReport
   let providerHits = 0;
   let termsFound = 0;
   let termsAll = 0;
+  let inAnswer = 0;
+  const sizes: { q: string; bytes: number }[] = [];
   const misses: Miss[] = [];
   for (const item of questions) {
-    const a = ask(kb, item.q);
+    const a = ask(kb, item.q, 'compact');
+    sizes.push({ q: item.q, bytes: Buffer.byteLength(JSON.stringify(a)) });
     const top = a.topics[0]?.slug ?? '(none)';
     if (top === item.topic || item.also.includes(top as EvalQuestion['topic'])) topicHits++;
     else misses.push({ q: item.q, kind: 'topic', expected: item.topic, got: a.topics.map((t) => t.slug).join(', ') || '(none)' });
@@ -94,10 +102,13 @@ export function evaluate(kb: Kb, questions: readonly EvalQuestion[]): EvalReport
     if (expected.join() === got.join()) providerHits++;
     else misses.push({ q: item.q, kind: 'providers', expected: expected.join(','), got: got.join(',') });
 
-    const text = answerText(a);
+    const text = responseText(a);
+    const answer = a.answer.toLowerCase();
     const missing = item.terms.filter((t) => !text.includes(t.toLowerCase()));
+    const notInAnswer = item.terms.filter((t) => !answer.includes(t.toLowerCase()));
     termsAll += item.terms.length;
     termsFound += item.terms.length - missing.length;
+    inAnswer += item.terms.length - notInAnswer.length;
     if (missing.length > 0) {
       misses.push({
         q: item.q,
@@ -105,15 +116,25 @@ export function evaluate(kb: Kb, questions: readonly EvalQuestion[]): EvalReport
         expected: missing.join(', '),
         got: `rows: ${a.matches.map((m) => m.dimension.slug).join(', ') || '(none)'}`,
       });
+    } else if (notInAnswer.length > 0) {
+      misses.push({ q: item.q, kind: 'answer', expected: notInAnswer.join(', '), got: a.answer });
     }
   }
   const n = questions.length;
+  sizes.sort((x, y) => x.bytes - y.bytes);
+  const largest = sizes[sizes.length - 1];
   return {
     questions: n,
     topicAccuracy: n ? topicHits / n : 1,
     providerAccuracy: n ? providerHits / n : 1,
     termRecall: termsAll ? termsFound / termsAll : 1,
+    answerRecall: termsAll ? inAnswer / termsAll : 1,
     terms: termsAll,
+    sizes: {
+      median: sizes.length ? (sizes[Math.floor((sizes.length - 1) / 2)]?.bytes ?? 0) : 0,
+      largest: largest?.bytes ?? 0,
+      largestQuestion: largest?.q ?? '',
+    },
     misses,
   };
 }

@@ -35,7 +35,12 @@ console.log(`questions: ${report.questions} of ${all.length} (skipped ${all.leng
 console.log(`per topic: ${[...perTopic].map(([t, n]) => `${t} ${n}`).join(', ')}`);
 console.log(`topic accuracy (top-1):     ${pct(report.topicAccuracy)}`);
 console.log(`provider detection:         ${pct(report.providerAccuracy)}`);
-console.log(`key-term recall:            ${pct(report.termRecall)} of ${report.terms} terms`);
+console.log(`key-term recall:            ${pct(report.termRecall)} of ${report.terms} terms (answer and matched values)`);
+console.log(`key-term recall, answer:    ${pct(report.answerRecall)}`);
+const kb1 = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+console.log(
+  `response size:              median ${kb1(report.sizes.median)}, largest ${kb1(report.sizes.largest)} (${report.sizes.largestQuestion})`,
+);
 if (report.misses.length > 0) {
   console.log(`\nmisses (${report.misses.length}):`);
   for (const m of report.misses) console.log(`- [${m.kind}] ${m.q}\n    expected: ${m.expected}\n    got:      ${m.got}`);

@@ -16,7 +16,19 @@ export interface Question {
   phraseSet: Set<string>;
   /** adjacent content stems, "a b" */
   bigrams: string[];
+  /** the question asks for a comparison ("differ", "vs", "between"), not only a value */
+  compares: boolean;
+  /** the question is about moving a workload ("moving from EKS to AKS"): the first provider named is the source */
+  migrates: boolean;
 }
+
+/** Words that make a question a comparison, or a migration, whatever providers it names. */
+const COMPARING = new Set(
+  'differ differs different difference differences compare compared comparison comparing vs versus between contrast unlike whereas'.split(
+    ' ',
+  ),
+);
+const MIGRATING = new Set('move moving moved migrate migrating migration migrations port porting switch switching'.split(' '));
 
 /** Providers named in the question (in the order named) and the words left once their names are taken out. */
 export function readQuestion(index: AskIndex, q: string): Question {
@@ -71,6 +83,8 @@ export function readQuestion(index: AskIndex, q: string): Question {
     stemSet: new Set(unique),
     phraseSet: new Set(sequence),
     bigrams: [...new Set(bigrams)],
+    compares: ws.some((w) => COMPARING.has(w)),
+    migrates: ws.some((w) => MIGRATING.has(w)),
   };
 }
 

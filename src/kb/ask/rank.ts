@@ -192,13 +192,13 @@ export interface Selection {
  * that match about as well as its best one.
  */
 export function select(ranked: Ranked): Selection {
-  const top = ranked.topics[0] as Scored<TopicDoc>;
+  const best = ranked.topics[0] as Scored<TopicDoc>;
   const topics = ranked.topics
-    .filter((t, i) => i === 0 || t.score >= WEIGHTS.runnerUpTopic * top.score)
+    .filter((t, i) => i === 0 || t.score >= WEIGHTS.runnerUpTopic * best.score)
     .slice(0, MAX_TOPICS)
     .map((t) => t.doc);
   const named = new Set(topics.map((t) => t.topic.slug));
-  const topSlug = top.doc.topic.slug;
+  const topSlug = best.doc.topic.slug;
   const bestDim = ranked.dims.find((d) => d.doc.topic.slug === topSlug)?.score ?? 0;
   let inTop = 0;
   const rows = ranked.dims
@@ -208,5 +208,8 @@ export function select(ranked: Ranked): Selection {
     })
     .slice(0, MAX_MATCHES)
     .map((d) => d.doc);
+  // the answer speaks from the best topic's best row: rows of the runner-ups follow the best topic's
+  const top = (d: DimensionDoc) => (d.topic.slug === topSlug ? 0 : 1);
+  rows.sort((a, b) => top(a) - top(b));
   return { topics, rows };
 }
