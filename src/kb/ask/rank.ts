@@ -46,10 +46,14 @@ function lexicalScores(p: Postings, size: number, q: Question, idf: Map<string, 
   }
   const bonus = new Map<number, number>();
   for (const s of q.phraseSet) {
-    for (const { doc, phrase } of p.phrases.get(s) ?? []) {
-      if (!phrase.stems.every((x) => q.phraseSet.has(x))) continue;
-      const b = WEIGHTS.phraseBonus * phrase.weight * phrase.stems.reduce((sum, x) => sum + (idf.get(x) ?? 0), 0);
-      if (b > (bonus.get(doc) ?? 0)) bonus.set(doc, b);
+    for (const { stems, docs } of p.phrases.get(s) ?? []) {
+      if (!stems.every((x) => q.phraseSet.has(x))) continue;
+      const rarity = stems.reduce((sum, x) => sum + (idf.get(x) ?? 0), 0);
+      for (let i = 0; i < docs.length; i += 2) {
+        const doc = docs[i] as number;
+        const b = WEIGHTS.phraseBonus * (docs[i + 1] as number) * rarity;
+        if (b > (bonus.get(doc) ?? 0)) bonus.set(doc, b);
+      }
     }
   }
   for (const [doc, b] of bonus) if (b > 0) add(doc, b);

@@ -59,8 +59,8 @@ export interface Postings {
   stems: Map<string, number[]>;
   /** "a b" -> [doc number, weight, …] */
   bigrams: Map<string, number[]>;
-  /** a phrase's first stem -> the phrases starting with it, with their doc */
-  phrases: Map<string, { doc: number; phrase: Phrase }[]>;
+  /** a phrase's first stem -> the distinct phrases starting with it, each with [doc number, weight, …] */
+  phrases: Map<string, { stems: string[]; docs: number[] }[]>;
 }
 
 export interface AskIndex {
@@ -107,11 +107,14 @@ class Builder {
   /** tags and many short values repeat across facts: each distinct text is read once per build */
   private readonly texts = new Map<string, { ws: string[]; stems: string[] }>();
 
+  /** The stem of a word of the vocabulary; the first time a word is seen it joins `wordStems` and `surface`. */
   stem(word: string): string {
     let s = this.stems.get(word);
     if (s === undefined) {
       s = stem(word);
       this.stems.set(word, s);
+      this.wordStems.set(word, s);
+      if (!this.surface.has(s)) this.surface.set(s, word);
     }
     return s;
   }
@@ -136,8 +139,6 @@ class Builder {
     const { weights, bigrams } = doc;
     stems.forEach((s, i) => {
       if ((weights.get(s) ?? 0) < weight) weights.set(s, weight);
-      if (!this.surface.has(s)) this.surface.set(s, ws[i] as string);
-      this.wordStems.set(ws[i] as string, s);
       const next = stems[i + 1];
       if (kind !== 'word' && next !== undefined) {
         const key = `${s} ${next}`;
@@ -149,7 +150,7 @@ class Builder {
     // "loadbalancer" or "nodepool"; fact values are not (they would cost a third of a large index's build)
     if (stems.length >= 2) doc.phrases.push({ stems, weight });
     for (let i = 0; i + 1 < ws.length; i++) {
-      const joined = this.stem(`${ws[i]}${ws[i + 1]}`);
+      const joined = stem(`${ws[i]}${ws[i + 1]}`);
       if (!this.compounds.has(joined)) this.compounds.set(joined, [stems[i] as string, stems[i + 1] as string]);
     }
   }
@@ -163,10 +164,21 @@ function push<K, V>(map: Map<K, V[]>, key: K, ...values: V[]): void {
 
 function postingsOf(docs: readonly Doc[]): Postings {
   const p: Postings = { stems: new Map(), bigrams: new Map(), phrases: new Map() };
+  // a phrase is checked against a question once, however many docs hold it
+  const distinct = new Map<string, { stems: string[]; docs: number[] }>();
   docs.forEach((d, n) => {
     for (const [s, w] of d.weights) push(p.stems, s, n, w);
     for (const [b, w] of d.bigrams) push(p.bigrams, b, n, w);
-    for (const phrase of d.phrases) push(p.phrases, phrase.stems[0] as string, { doc: n, phrase });
+    for (const phrase of d.phrases) {
+      const key = phrase.stems.join(' ');
+      let entry = distinct.get(key);
+      if (!entry) {
+        entry = { stems: phrase.stems, docs: [] };
+        distinct.set(key, entry);
+        push(p.phrases, phrase.stems[0] as string, entry);
+      }
+      entry.docs.push(n, phrase.weight);
+    }
   });
   return p;
 }
