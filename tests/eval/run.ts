@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kb } from '../../src/kb/snapshot.js';
 import { seededDb } from '../helpers/app.js';
-import { applyWeights, evaluate, readQuestions, seedTopics } from './evaluate.js';
+import { answerable, applyWeights, evaluate, readQuestions, seedTopics } from './evaluate.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,13 +22,13 @@ try {
 const seedDir = resolve(positionals[0] ?? resolve(import.meta.dirname, '../../seed'));
 const available = seedTopics(seedDir);
 const all = readQuestions();
-const questions = all.filter((q) => available.has(q.topic));
+const questions = all.filter((q) => answerable(q, available));
 const kb = new Kb(seededDb(seedDir));
 const report = evaluate(kb, questions);
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const perTopic = new Map<string, number>();
-for (const q of questions) perTopic.set(q.topic, (perTopic.get(q.topic) ?? 0) + 1);
+for (const q of questions) perTopic.set(q.topic ?? '(none)', (perTopic.get(q.topic ?? '(none)') ?? 0) + 1);
 console.log(`seed: ${seedDir} (${available.size} topics)`);
 if (overridden.length > 0) console.log(`weights: ${overridden.join(', ')}`);
 console.log(`questions: ${report.questions} of ${all.length} (skipped ${all.length - report.questions}: topic not in the seed)`);

@@ -12,6 +12,8 @@ export interface Question {
   /** content stems, typo-corrected */
   stems: string[];
   stemSet: Set<string>;
+  /** stems read from a typo ("bread" as "break"): they count less, as the reading may be wrong */
+  corrected: Set<string>;
   /** content stems plus the provider names taken out of `stems`, for phrase matches */
   phraseSet: Set<string>;
   /** adjacent content stems, "a b" */
@@ -65,6 +67,8 @@ export function readQuestion(index: AskIndex, q: string): Question {
   const stems: string[] = [];
   // with the provider names kept: phrases such as "Azure CNI" or "GKE Ingress" still match as phrases
   const sequence: string[] = [];
+  const corrected = new Set<string>();
+  const exact = new Set<string>();
   ws.forEach((w, i) => {
     if (isStopword(w) || w.length < 2) return;
     if (claimed[i]) {
@@ -72,8 +76,9 @@ export function readQuestion(index: AskIndex, q: string): Question {
       return;
     }
     const r = resolveWord(index, w);
-    stems.push(...r);
-    sequence.push(...r);
+    stems.push(...r.stems);
+    sequence.push(...r.stems);
+    for (const s of r.stems) (r.corrected ? corrected : exact).add(s);
   });
   const bigrams = sequence.slice(1).map((s, i) => `${sequence[i]} ${s}`);
   const unique = [...new Set(stems)];
@@ -81,6 +86,7 @@ export function readQuestion(index: AskIndex, q: string): Question {
     providers,
     stems: unique,
     stemSet: new Set(unique),
+    corrected: new Set([...corrected].filter((s) => !exact.has(s))),
     phraseSet: new Set(sequence),
     bigrams: [...new Set(bigrams)],
     compares: ws.some((w) => COMPARING.has(w)),
@@ -93,7 +99,7 @@ export function readQuestion(index: AskIndex, q: string): Question {
  * compound split in two ("loadbalancer"), else the closest word within the typo budget ("kubenet" stays, but
  * "egres" -> "egress", "ingres" -> "ingress", "loadbalncer" -> "load balancer"). Unknown words stay as they are.
  */
-export function resolveWord(index: AskIndex, word: string): string[] {
+export function resolveWord(index: AskIndex, word: string): Resolved {
   let r = index.resolved.get(word);
   if (!r) {
     r = resolveUncached(index, word);
@@ -103,14 +109,20 @@ export function resolveWord(index: AskIndex, word: string): string[] {
   return r;
 }
 
-function resolveUncached(index: AskIndex, word: string): string[] {
+/** A question word as stems of the vocabulary; `corrected` when it was read as another word (a typo). */
+export interface Resolved {
+  stems: string[];
+  corrected: boolean;
+}
+
+function resolveUncached(index: AskIndex, word: string): Resolved {
   const s = stem(word);
-  if (index.surface.has(s)) return [s];
+  if (index.surface.has(s)) return { stems: [s], corrected: false };
   if (word.length >= 3 && word.endsWith('s') && index.surface.has(word.slice(0, -1))) {
-    return [word.slice(0, -1)];
+    return { stems: [word.slice(0, -1)], corrected: false };
   }
   const compound = index.compounds.get(s);
-  if (compound) return compound;
+  if (compound) return { stems: compound, corrected: false };
   const budget = typoBudget(word.length);
   if (budget > 0) {
     // typos are measured on words as written ("ingres" -> "ingress"), then mapped to the word's stem
@@ -129,12 +141,12 @@ function resolveUncached(index: AskIndex, word: string): string[] {
       }
     }
     const bestStem = best === undefined ? undefined : index.wordStems.get(best);
-    if (bestStem !== undefined && bestDistance <= budget) return [bestStem];
+    if (bestStem !== undefined && bestDistance <= budget) return { stems: [bestStem], corrected: true };
     for (const [joined, parts] of index.compounds) {
       if (Math.abs(joined.length - s.length) <= budget && editDistance(s, joined, budget) <= budget) {
-        return parts;
+        return { stems: parts, corrected: true };
       }
     }
   }
-  return [s];
+  return { stems: [s], corrected: false };
 }

@@ -40,7 +40,7 @@ function lexicalScores(p: Postings, size: number, q: Question, idf: Map<string, 
   for (const s of q.stemSet) {
     const list = p.stems.get(s);
     if (!list) continue;
-    const rarity = idf.get(s) ?? 0;
+    const rarity = (idf.get(s) ?? 0) * (q.corrected.has(s) ? WEIGHTS.corrected : 1);
     if (rarity === 0) continue;
     for (let i = 0; i < list.length; i += 2) add(list[i] as number, (list[i + 1] as number) * rarity);
   }
@@ -108,6 +108,7 @@ export interface Ranked {
   topics: Scored<TopicDoc>[];
   /** the dimensions of the best topics (at most MAX_TOPICS), best first */
   dims: Scored<DimensionDoc>[];
+  /** the best topic's score by the vocabulary alone: prose reorders candidates, it does not make a match */
   best: number;
 }
 
@@ -159,7 +160,6 @@ export function rank(snap: Snapshot, index: AskIndex, question: Question, provid
   const bestShare = Math.max(0, ...topicShare.values());
 
   const dimScore = (d: DimensionDoc) => (lexDims.score[d.order] as number) + WEIGHTS.proseDimension * (dimShare.get(d) ?? 0);
-  let best = 0;
   const topics = candidates.map(({ doc }) => {
     const scores = (index.dimensionsByTopic.get(doc.topic.slug) ?? []).map(dimScore).sort((a, b) => b - a);
     const score =
@@ -167,9 +167,9 @@ export function rank(snap: Snapshot, index: AskIndex, question: Question, provid
       Math.max(0, scores[0] ?? 0) +
       WEIGHTS.secondDimension * Math.max(0, scores[1] ?? 0) +
       (bestShare > 0 ? WEIGHTS.proseTopic * ((topicShare.get(doc.topic.slug) ?? 0) / bestShare) : 0);
-    best = Math.max(best, score);
     return { doc, score };
   });
+  const best = candidates[0]?.score ?? 0;
   topics.sort(byOrder);
   // a dimension of the best topics ranks by its own words, lifted by how well its topic's names match
   const dims = topics

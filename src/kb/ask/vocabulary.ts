@@ -2,6 +2,7 @@ import type { ProviderSlug } from '../../domain/seed.js';
 import { memo } from '../memo.js';
 import type { DimensionRecord, Snapshot, TopicRecord } from '../snapshot.js';
 import { isStopword, stem, words } from '../words.js';
+import type { Resolved } from './question.js';
 import { WEIGHTS } from './weights.js';
 
 /**
@@ -86,7 +87,7 @@ export interface AskIndex {
   /** the dimensions of each topic, in seed order */
   dimensionsByTopic: Map<string, DimensionDoc[]>;
   /** resolved question words, so a word costs its typo search once per snapshot */
-  resolved: Map<string, string[]>;
+  resolved: Map<string, Resolved>;
   providerAliases: ProviderAlias[];
 }
 

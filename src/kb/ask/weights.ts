@@ -32,6 +32,8 @@ export const WEIGHTS = {
   secondDimension: 0.25,
   /** how much a dimension is lifted by the match on its topic's own names */
   dimensionTopicLift: 0.5,
+  /** what a word read from a typo ("bread" as "break") counts, as a share of the word typed as it is */
+  corrected: 0.5,
   /** below this score nothing matched: one content word of ordinary specificity scores about 4 */
   minScore: 2,
 
