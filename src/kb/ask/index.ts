@@ -11,8 +11,6 @@ import { MAX_TOPICS, rank, select } from './rank.js';
 import { askIndex } from './vocabulary.js';
 import { WEIGHTS } from './weights.js';
 
-export { MAX_MATCHES } from './rank.js';
-
 /** The asked providers first, then the others in canonical order. */
 function providerOrder(snap: Snapshot, asked: ProviderSlug[]): ProviderSlug[] {
   return [...asked, ...snap.providers.map((p) => p.slug).filter((p) => !asked.includes(p))];

@@ -46,5 +46,3 @@ export const WEIGHTS = {
   /** rows of runner-up topics are shown when they score this share of the best topic's best row */
   otherTopicRowShare: 0.8,
 };
-
-export type Weights = typeof WEIGHTS;
