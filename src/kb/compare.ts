@@ -2,12 +2,16 @@ import type { Compare, CompareRow, Diff, DiffItem, Fact } from '../domain/api.js
 import { type ProviderSlug, SEVERITIES } from '../domain/seed.js';
 import { requireProvider, requireProviders, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
+import { memo } from './memo.js';
 import type { DimensionRecord, Kb } from './snapshot.js';
 import { tokens } from './words.js';
 
-/** Whether the default facts of the given providers state different values (case and punctuation aside). */
+/** A fact's value as compared: its words, case and punctuation aside (read once per fact). */
+const comparable = (f: Fact | undefined) => (f ? memo(f, 'compare:value', () => tokens(f.value).join(' ')) : '');
+
+/** Whether the default facts of the given providers state different values. */
 export function differs(dim: DimensionRecord, providers: readonly ProviderSlug[]): boolean {
-  const values = new Set(providers.map((p) => tokens(dim.cells[p][0]?.value ?? '').join(' ')));
+  const values = new Set(providers.map((p) => comparable(dim.cells[p][0])));
   return values.size > 1;
 }
 

@@ -68,7 +68,12 @@ function pickFact(cell: readonly Fact[], q: Question, index: AskIndex): Fact | u
   let bestScore = 0;
   for (const f of cell) {
     if (!f.variant) continue;
-    const score = overlap(new Set(words(f.variant).map(stem)), q, index);
+    const variant = f.variant;
+    const score = overlap(
+      memo(f, 'ask:variant', () => new Set(words(variant).map(stem))),
+      q,
+      index,
+    );
     if (score > bestScore) {
       best = f;
       bestScore = score;

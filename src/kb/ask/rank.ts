@@ -1,4 +1,4 @@
-import type { ProviderSlug } from '../../domain/seed.js';
+import { PROVIDER_SLUGS, type ProviderSlug } from '../../domain/seed.js';
 import type { Snapshot } from '../snapshot.js';
 import { providerPart, topicProse } from './prose-index.js';
 import type { Question } from './question.js';
@@ -68,7 +68,9 @@ function proseScores(
   q: Question,
   providers: readonly ProviderSlug[],
 ): Map<DimensionDoc, number> {
-  const parts = new Set([0, ...providers.map(providerPart)]);
+  const parts = new Uint8Array(1 + PROVIDER_SLUGS.length);
+  parts[0] = 1;
+  for (const p of providers) parts[providerPart(p)] = 1;
   const out = new Map<DimensionDoc, number>();
   for (const t of topics) {
     const dims = index.dimensionsByTopic.get(t.topic.slug) ?? [];
@@ -80,7 +82,7 @@ function proseScores(
       if (!list) continue;
       for (let i = 0; i < list.length; i += 3) {
         const at = list[i] as number;
-        if (parts.has(list[i + 1] as number)) tf[at] = (tf[at] as number) + (list[i + 2] as number);
+        if (parts[list[i + 1] as number] === 1) tf[at] = (tf[at] as number) + (list[i + 2] as number);
       }
       const rarity = index.idf.get(s) ?? index.rareIdf;
       for (let i = 0; i < list.length; i += 3) {

@@ -25,7 +25,7 @@ export const WEIGHTS = {
   /** how fast repeats of a word in prose stop counting: a word seen this often counts half of its limit */
   proseSaturation: 1.2,
   /** the topics, best first by the vocabulary, whose prose is read */
-  candidateTopics: 6,
+  candidateTopics: 4,
   /** how much a match on the topic's own names (title, aliases) counts beside its best dimension's match */
   topicOwn: 0.5,
   /** how much a topic's second-best dimension counts */
