@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { WEIGHTS } from '../../src/kb/ask/weights.js';
 import { Kb } from '../../src/kb/snapshot.js';
 import { REAL_SEED, seededDb } from '../helpers/app.js';
-import { answerable, evaluate, readQuestions, seedTopics } from './evaluate.js';
+import { answerable, applyWeights, evaluate, readQuestions, seedTopics } from './evaluate.js';
 
 // Only questions about topics that exist in seed/ count (and those the knowledge does not hold).
 const available = seedTopics(REAL_SEED);
@@ -26,5 +27,20 @@ describe('ask quality on the real seed (tests/eval/questions.yaml)', () => {
     expect(report.answerRecall).toBeGreaterThanOrEqual(0.9);
     expect(report.sizes.median).toBeLessThanOrEqual(8 * 1024);
     expect(report.sizes.largest, report.sizes.largestQuestion).toBeLessThanOrEqual(16 * 1024);
+  });
+});
+
+describe('npm run eval -- --weight name=value', () => {
+  it('sets a ranking weight for the run, and refuses unknown names and values that are not numbers', () => {
+    const before = WEIGHTS.proseTopic;
+    try {
+      expect(applyWeights(['proseTopic=2.5'])).toEqual(['proseTopic=2.5']);
+      expect(WEIGHTS.proseTopic).toBe(2.5);
+    } finally {
+      WEIGHTS.proseTopic = before;
+    }
+    expect(() => applyWeights(['nope=1'])).toThrow(/unknown weight/);
+    expect(() => applyWeights(['proseTopic=x'])).toThrow(/not a number/);
+    expect(() => applyWeights(['proseTopic='])).toThrow(/not a number/);
   });
 });
