@@ -72,6 +72,8 @@ export interface AskIndex {
   dimensionPostings: Postings;
   /** dimension number -> its topic's number */
   dimensionTopic: Int32Array;
+  /** score buffers a question ranks in, one slot per topic and per dimension (zero between questions) */
+  scratch: { topics: Float64Array; dimensions: Float64Array };
   /** inverse document frequency of a stem over dimensions (each including its topic's words) */
   idf: Map<string, number>;
   /** the idf of a stem no dimension holds (as rare as a word can be) */
@@ -248,6 +250,7 @@ function build(snap: Snapshot): AskIndex {
     topicPostings: postingsOf(topics),
     dimensionPostings: postingsOf(dimensions),
     dimensionTopic: Int32Array.from(dimensions, (d) => topicBySlug.get(d.topic.slug)?.order ?? 0),
+    scratch: { topics: new Float64Array(topics.length), dimensions: new Float64Array(dimensions.length) },
     idf,
     rareIdf: Math.log(1 + n),
     surface: b.surface,
