@@ -15,6 +15,15 @@ describe("ask's index", () => {
     expect(askIndex(kb.snapshot())).toBe(index);
   });
 
+  it('answers a question the same whatever was asked before it on the same index', () => {
+    const kb = new Kb(seededDb());
+    const first = ask(kb, 'cluster dns server on eks vs gke', 'compact');
+    ask(kb, 'which load balancer does a Service get on AKS');
+    ask(kb, 'ndots');
+    expect(ask(kb, 'cluster dns server on eks vs gke', 'compact')).toEqual(first);
+    expect(ask(new Kb(seededDb()), 'cluster dns server on eks vs gke', 'compact')).toEqual(first);
+  });
+
   it('is built afresh for a new dataset version', () => {
     const kb = new Kb(seededDb());
     const before = askIndex(kb.snapshot());

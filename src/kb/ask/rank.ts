@@ -12,7 +12,7 @@ const PROSE_HITS = 60;
 
 /** Scores of the docs of a postings set that hold a word of the question (the others score 0). */
 interface Scores {
-  /** by doc number */
+  /** by doc number: the index's scratch buffer, zeroed again by `clear` once the question is ranked */
   score: Float64Array;
   /** the doc numbers with a score, in the order first reached */
   touched: number[];
@@ -23,10 +23,10 @@ interface Scores {
  * times its rarity, bigrams as in a phrase, and the best whole phrase present. Only docs holding a word of the
  * question are touched.
  */
-function lexicalScores(p: Postings, size: number, q: Question, idf: Map<string, number>): Scores {
-  const score = new Float64Array(size);
+function lexicalScores(p: Postings, score: Float64Array, q: Question, idf: Map<string, number>): Scores {
   const touched: number[] = [];
   const add = (doc: number, x: number) => {
+    if (x <= 0) return;
     if (score[doc] === 0) touched.push(doc);
     score[doc] = (score[doc] as number) + x;
   };
@@ -100,6 +100,11 @@ function proseScores(
   return out;
 }
 
+/** Zeroes what a question wrote into a scratch buffer. */
+function clear({ score, touched }: Scores): void {
+  for (const n of touched) score[n] = 0;
+}
+
 export interface Scored<T> {
   doc: T;
   score: number;
@@ -120,9 +125,25 @@ export interface Ranked {
  * read, which reorders them (a topic the vocabulary ranks lower cannot overtake them: prose only adds).
  */
 export function rank(snap: Snapshot, index: AskIndex, question: Question, providers: readonly ProviderSlug[]): Ranked {
-  const topicOwn = lexicalScores(index.topicPostings, index.topics.length, question, index.idf).score;
-  const lexDims = lexicalScores(index.dimensionPostings, index.dimensions.length, question, index.idf);
+  // ask is synchronous: one question at a time ranks in the index's scratch buffers, and leaves them zeroed
+  const lexTopics = lexicalScores(index.topicPostings, index.scratch.topics, question, index.idf);
+  const lexDims = lexicalScores(index.dimensionPostings, index.scratch.dimensions, question, index.idf);
+  try {
+    return rankScored(snap, index, question, providers, lexTopics.score, lexDims);
+  } finally {
+    clear(lexTopics);
+    clear(lexDims);
+  }
+}
 
+function rankScored(
+  snap: Snapshot,
+  index: AskIndex,
+  question: Question,
+  providers: readonly ProviderSlug[],
+  topicOwn: Float64Array,
+  lexDims: Scores,
+): Ranked {
   // a topic scores mostly through its best dimension, plus some of its second and of its own names
   const first = new Float64Array(index.topics.length);
   const second = new Float64Array(index.topics.length);
@@ -134,14 +155,20 @@ export function rank(snap: Snapshot, index: AskIndex, question: Question, provid
       first[t] = score;
     } else if (score > (second[t] as number)) second[t] = score;
   }
+  // the best few topics, in one pass (every topic may hold a common word)
+  const byOrder = (a: Scored<TopicDoc>, b: Scored<TopicDoc>) => b.score - a.score || a.doc.order - b.doc.order;
   const candidates: Scored<TopicDoc>[] = [];
+  const k = WEIGHTS.candidateTopics;
   index.topics.forEach((doc, t) => {
     const score =
       WEIGHTS.topicOwn * (topicOwn[t] as number) + (first[t] as number) + WEIGHTS.secondDimension * (second[t] as number);
-    if (score > 0) candidates.push({ doc, score });
+    if (score <= 0) return;
+    const last = candidates[k - 1];
+    if (last && score <= last.score) return;
+    candidates.push({ doc, score });
+    candidates.sort(byOrder);
+    if (candidates.length > k) candidates.pop();
   });
-  const byOrder = (a: Scored<TopicDoc>, b: Scored<TopicDoc>) => b.score - a.score || a.doc.order - b.doc.order;
-  candidates.sort(byOrder).splice(WEIGHTS.candidateTopics);
 
   // the prose of the candidates: a dimension's best hit relative to the best overall, and a topic's share of hits
   const prose = proseScores(
