@@ -10,7 +10,7 @@ import { type AskIndex, type DimensionDoc, trigrams } from './vocabulary.js';
 
 /**
  * The prose of an answer, apart from the ranking: what the chosen rows say for the providers asked about, and
- * what to say when nothing matched. Every sentence quotes a fact (or its dimension's divergence) as written.
+ * what to say when nothing matched. Values, details, divergences and migration notes are quoted as written.
  */
 
 /** Longer answers are cut at a sentence: an answer is read by people and by models with a budget. */
