@@ -1,7 +1,6 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { DbOpenError, openForServing } from './db/connection.js';
-import { warmAskIndex } from './kb/ask-index.js';
 import { ensureSeeded } from './seed/ensure.js';
 
 /** The only file that listens: boot, seed when needed, listen, close gracefully on SIGTERM/SIGINT. */
@@ -45,7 +44,3 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 await app.listen({ port: config.PORT, host: config.HOST });
-
-// ask's vocabulary index takes ~0.1 s at the real seed's size and seconds at 100x: build it now, in slices
-// between requests, rather than inside the first question
-warmAskIndex(app.kb.snapshot()).catch((err: unknown) => app.log.error({ err }, 'warming the ask index failed'));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { openDb } from '../db/connection.js';
 import { CompareSchema, DiffSchema, FactSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
 import { AskSchema } from '../domain/ask.js';
-import { ask } from '../kb/ask.js';
+import { ask } from '../kb/ask/index.js';
 import { listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { BadInputError, NotFoundError } from '../kb/errors.js';

@@ -45,7 +45,7 @@ export class RemoteBackend implements Backend {
   }
 
   ask(q: string) {
-    return this.get<Ask>('/v1/ask', { q });
+    return this.get<Ask>('/v1/ask', { q, detail: 'full' });
   }
   compare(topic: string, providers?: string) {
     return this.get<Compare>('/v1/compare', { topic, providers });

@@ -137,7 +137,6 @@ export interface IndexQuery {
   match: string;
   provider?: string;
   topic?: string;
-  kinds?: readonly IndexEntry['kind'][];
   limit: number;
 }
 
@@ -156,7 +155,6 @@ export interface IndexHit {
 
 /** bm25 column weights: title, body, keywords (the UNINDEXED columns before them weigh nothing). */
 const RANK = 'bm25(search_index, 0, 0, 0, 0, 0, 6.0, 1.0, 3.0)';
-const KINDS: readonly IndexEntry['kind'][] = ['topic', 'dimension', 'fact'];
 
 const statements = new WeakMap<Db, Map<string, Database.Statement<Record<string, unknown>, IndexHit>>>();
 
@@ -165,8 +163,6 @@ export function queryIndex(db: Db, q: IndexQuery): IndexHit[] {
   const where = ['search_index MATCH @match'];
   if (q.provider) where.push('provider = @provider');
   if (q.topic) where.push('topic = @topic');
-  const kinds = (q.kinds ?? []).filter((k) => KINDS.includes(k));
-  if (kinds.length > 0) where.push(`kind IN (${kinds.map((k) => `'${k}'`).join(', ')})`);
   const text = `SELECT kind, ref, provider, topic, dimension, title,
       snippet(search_index, 6, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 20) AS snippet, ${RANK} AS rank
     FROM search_index WHERE ${where.join(' AND ')} ORDER BY rank LIMIT @limit`;

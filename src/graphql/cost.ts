@@ -7,7 +7,7 @@ import type {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
-import { MAX_MATCHES } from '../kb/ask.js';
+import { MAX_MATCHES } from '../kb/ask/rank.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../kb/facts.js';
 import { MAX_SEARCH_LIMIT } from '../kb/search.js';
 import type { Snapshot } from '../kb/snapshot.js';

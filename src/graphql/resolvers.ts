@@ -1,7 +1,7 @@
 import type { IResolvers, MercuriusContext } from 'mercurius';
 import type { Compare, CompareRow, Diff, DiffItem, Divergence, Fact, Provider, SearchHit } from '../domain/api.js';
 import { createFact, deleteFact, updateFact } from '../kb/admin.js';
-import { askWhenReady } from '../kb/ask.js';
+import { ask } from '../kb/ask/index.js';
 import { getTopic, requireProvider } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { datasetInfo } from '../kb/dataset.js';
@@ -126,7 +126,7 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
           }),
         ),
       ask: async (_root, { q }: { q: string }, ctx: MercuriusContext) => {
-        const answer = await askWhenReady(kb, q);
+        const answer = ask(kb, q, 'full');
         const topics = (list: { slug: string }[]) => list.flatMap((t) => topic(ctx, t.slug) ?? []);
         return {
           ...answer,

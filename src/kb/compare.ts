@@ -3,27 +3,31 @@ import { type ProviderSlug, SEVERITIES } from '../domain/seed.js';
 import { requireProvider, requireProviders, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
 import type { Kb } from './kb.js';
+import { memo } from './memo.js';
 import type { DimensionRecord } from './snapshot.js';
+import { tokens } from './words.js';
 
-const normalize = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
+/** A fact's value as compared: its words, case and punctuation aside (read once per fact). */
+const comparable = (f: Fact | undefined) => (f ? memo(f, 'compare:value', () => tokens(f.value).join(' ')) : '');
 
 /** Whether the default facts of the given providers state different values. */
 export function differs(dim: DimensionRecord, providers: readonly ProviderSlug[]): boolean {
-  const values = new Set(providers.map((p) => normalize(dim.cells[p][0]?.value ?? '')));
+  const values = new Set(providers.map((p) => comparable(dim.cells[p][0])));
   return values.size > 1;
 }
 
-export function compareRow(dim: DimensionRecord, providers: readonly ProviderSlug[]): CompareRow {
+/** A row with a cell per provider in the order given; `differs` compares `among` (all of them by default). */
+export function compareRow(
+  dim: DimensionRecord,
+  providers: readonly ProviderSlug[],
+  among: readonly ProviderSlug[] = providers,
+): CompareRow {
   const cells: CompareRow['cells'] = {};
   for (const p of providers) cells[p] = dim.cells[p];
   return {
     dimension: { slug: dim.slug, title: dim.title, question: dim.question, baseline: dim.baseline },
     cells,
-    differs: differs(dim, providers),
+    differs: differs(dim, among),
     divergence: dim.divergence,
   };
 }

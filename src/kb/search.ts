@@ -3,36 +3,21 @@ import type { SearchHit, SearchResult } from '../domain/api.js';
 import { requireProvider, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
 import type { Kb } from './kb.js';
+import { STOPWORDS, tokens } from './words.js';
 
 export interface SearchParams {
   q: string;
   provider?: string;
   topic?: string;
   limit?: number;
-  /** Restrict to some kinds of entries (ask looks at facts and dimensions). */
-  kinds?: SearchHit['kind'][];
 }
 
 export const MAX_SEARCH_LIMIT = 50;
 const MAX_TERMS = 24;
 
-/** Words that carry no meaning in a question; dropped unless nothing else is left. */
-export const STOPWORDS = new Set(
-  'a an and are as at be by can could do does did for from has have how i if in into is it its me my of on or our should so than that the their them then there these this those to was we what when where which who why will with would you your vs versus between differ differs different difference differences compare compared comparison behave behaves behavior behaviour work works'.split(
-    ' ',
-  ),
-);
-
 /** Terms of free text, lower-cased; punctuation and FTS syntax never survive this. */
 export function terms(text: string): string[] {
-  return (
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  )
-    .filter((t) => t.length <= 64)
-    .slice(0, MAX_TERMS);
+  return tokens(text).slice(0, MAX_TERMS);
 }
 
 /** Every term becomes a quoted FTS5 string, so quotes, NEAR(, *, ^ or SQL typed by a user are plain text. */
@@ -67,7 +52,7 @@ export function search(kb: Kb, params: SearchParams): SearchResult {
   const provider = params.provider ? requireProvider(snap, 'provider', params.provider) : undefined;
   const topic = params.topic ? requireTopic(snap, 'topic', params.topic).slug : undefined;
 
-  const query = { provider, topic, kinds: params.kinds, limit };
+  const query = { provider, topic, limit };
   let rows = queryIndex(kb.db, { ...query, match: ftsQuery(words, 'all', true) });
   if (rows.length === 0 && words.length > 1) rows = queryIndex(kb.db, { ...query, match: ftsQuery(words, 'any', true) });
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CompareSchema, DiffSchema, FactSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
 import { AskSchema } from '../domain/ask.js';
 import { IpCapacitySchema } from '../domain/calculators.js';
-import { askWhenReady } from '../kb/ask.js';
+import { ask } from '../kb/ask/index.js';
 import { ipCapacity } from '../kb/calculators/index.js';
 import { listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
@@ -138,7 +138,7 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
       outputSchema: AskSchema.shape,
       annotations: readOnly,
     },
-    async ({ q }) => toolResult(log, 'ask', () => askWhenReady(kb, q), askText),
+    async ({ q }) => toolResult(log, 'ask', () => ask(kb, q), askText),
   );
 
   server.registerTool(

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { factHistory } from '../kb/admin.js';
-import { ask } from '../kb/ask.js';
+import { ask } from '../kb/ask/index.js';
 import { listProviders, listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { datasetInfo } from '../kb/dataset.js';

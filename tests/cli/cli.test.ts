@@ -182,7 +182,7 @@ describe('cloudiff commands (in-process, local database and --url)', () => {
     const q = 'which load balancer does AKS create for a Service?';
     const json = await both(['ask', q, '--json']);
     expect(json.code).toBe(0);
-    const body = (await rest(`/v1/ask?q=${encodeURIComponent(q)}`)) as { citations: { url: string }[] };
+    const body = (await rest(`/v1/ask?q=${encodeURIComponent(q)}&detail=full`)) as { citations: { url: string }[] };
     expect(JSON.parse(json.stdout)).toEqual(body);
     const table = await both(['ask', 'which', 'load', 'balancer', 'does', 'AKS', 'create', 'for', 'a', 'Service?']);
     expect(table.stdout).toContain('Standard SKU Azure Load Balancer');

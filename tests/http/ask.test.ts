@@ -24,14 +24,22 @@ describe('GET /v1/ask', () => {
     expect(body.providers).toEqual(['azure']);
     expect(body.topics).toEqual([{ slug: 'load-balancing', title: 'Load balancing' }]);
     expect(body.answer).toMatch(
-      /^Default load balancer for a Service: On AKS, Standard SKU Azure Load Balancer\. By contrast, on EKS/,
+      /^Default load balancer for a Service: on AKS, Standard SKU Azure Load Balancer\. .*Elsewhere, EKS: /,
     );
     expect(body.matches).toHaveLength(1);
-    expect(body.matches[0].dimension.slug).toBe('default-lb-for-service');
-    expect(body.matches[0].cells.azure[0]).toMatchObject({
-      id: 'azure/load-balancing/default-lb-for-service',
-      value: 'Standard SKU Azure Load Balancer',
+    expect(body.matches[0].dimension).toEqual({
+      topic: 'load-balancing',
+      slug: 'default-lb-for-service',
+      title: 'Default load balancer for a Service',
     });
+    expect(body.matches[0].cells.azure).toEqual([
+      {
+        id: 'azure/load-balancing/default-lb-for-service',
+        value: 'Standard SKU Azure Load Balancer',
+        status: 'ga',
+        source: 'https://learn.microsoft.com/en-us/azure/aks/egress',
+      },
+    ]);
     expect(body.citations[0]).toEqual({
       url: 'https://learn.microsoft.com/en-us/azure/aks/egress',
       title: 'Use a public standard load balancer in AKS',
@@ -39,6 +47,31 @@ describe('GET /v1/ask', () => {
     });
     expect(body.citations).toHaveLength(3);
     expect(body.suggestions).toEqual([]);
+  });
+
+  it('returns the whole comparison rows with detail=full, the rest of the answer unchanged', async () => {
+    const compact = (await app.inject({ url: '/v1/ask', query: { q: QUESTION } })).json();
+    const full = (await app.inject({ url: '/v1/ask', query: { q: QUESTION, detail: 'full' } })).json();
+    expect({ ...full, matches: [] }).toEqual({ ...compact, matches: [] });
+    expect(full.matches[0].dimension.baseline).toBeTypeOf('string');
+    expect(full.matches[0].divergence.severity).toBeTypeOf('string');
+    expect(full.matches[0].cells.azure[0]).toMatchObject({
+      id: 'azure/load-balancing/default-lb-for-service',
+      details: expect.any(String),
+      sources: [
+        {
+          url: 'https://learn.microsoft.com/en-us/azure/aks/egress',
+          title: 'Use a public standard load balancer in AKS',
+          checked: '2026-11-26',
+        },
+      ],
+    });
+  });
+
+  it('returns 400 naming detail when it is neither compact nor full', async () => {
+    const res = await app.inject({ url: '/v1/ask', query: { q: QUESTION, detail: 'everything' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('"detail"');
   });
 
   it('answers 200 with empty matches and suggestions when nothing matches', async () => {
@@ -86,6 +119,9 @@ describe('POST /v1/ask', () => {
     const get = await app.inject({ url: '/v1/ask', query: { q: QUESTION } });
     expect(post.statusCode).toBe(200);
     expect(post.json()).toEqual(get.json());
+    const postFull = await app.inject({ method: 'POST', url: '/v1/ask', payload: { q: QUESTION, detail: 'full' } });
+    const getFull = await app.inject({ url: '/v1/ask', query: { q: QUESTION, detail: 'full' } });
+    expect(postFull.json()).toEqual(getFull.json());
   });
 
   it('returns 400 naming q when the body has none', async () => {

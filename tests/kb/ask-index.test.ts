@@ -1,26 +1,66 @@
 import { describe, expect, it } from 'vitest';
-import { askIndex, warmAskIndex } from '../../src/kb/ask-index.js';
+import { ask } from '../../src/kb/ask/index.js';
+import { askIndex } from '../../src/kb/ask/vocabulary.js';
 import { Kb } from '../../src/kb/kb.js';
-import { REAL_SEED, seededDb } from '../helpers/app.js';
+import { memo } from '../../src/kb/memo.js';
+import { tokens } from '../../src/kb/words.js';
+import { seededDb } from '../helpers/app.js';
 
-describe('warmAskIndex', () => {
-  it('builds in slices the same index a first question would build, and questions then reuse it', async () => {
-    const kb = new Kb(seededDb(REAL_SEED));
+describe("ask's index", () => {
+  it('is built once per snapshot and shared by every question on it', () => {
+    const kb = new Kb(seededDb());
     const snap = kb.snapshot();
-    await warmAskIndex(snap, 1);
-    const warmed = askIndex(snap);
-    expect(askIndex(snap)).toBe(warmed);
-    const fresh = askIndex(new Kb(seededDb(REAL_SEED)).snapshot());
-    expect(warmed.dimensions.map((d) => d.dim.key)).toEqual(fresh.dimensions.map((d) => d.dim.key));
-    expect([...warmed.idf.entries()]).toEqual([...fresh.idf.entries()]);
-    expect([...warmed.postings.keys()].sort()).toEqual([...fresh.postings.keys()].sort());
+    const index = askIndex(snap);
+    ask(kb, 'ndots on gke');
+    expect(askIndex(kb.snapshot())).toBe(index);
   });
 
-  it('shares one build between the warm-up and a question asked meanwhile', async () => {
-    const snap = new Kb(seededDb(REAL_SEED)).snapshot();
-    const warming = warmAskIndex(snap, 0);
-    const now = askIndex(snap);
-    expect(await warming).toBe(now);
-    expect(await warmAskIndex(snap)).toBe(now);
+  it('answers a question the same whatever was asked before it on the same index', () => {
+    const kb = new Kb(seededDb());
+    const first = ask(kb, 'cluster dns server on eks vs gke', 'compact');
+    ask(kb, 'which load balancer does a Service get on AKS');
+    ask(kb, 'ndots');
+    expect(ask(kb, 'cluster dns server on eks vs gke', 'compact')).toEqual(first);
+    expect(ask(new Kb(seededDb()), 'cluster dns server on eks vs gke', 'compact')).toEqual(first);
+  });
+
+  it('is built afresh for a new dataset version', () => {
+    const kb = new Kb(seededDb());
+    const before = askIndex(kb.snapshot());
+    kb.invalidate();
+    const after = askIndex(kb.snapshot());
+    expect(after).not.toBe(before);
+    expect([...after.idf.entries()]).toEqual([...before.idf.entries()]);
+  });
+});
+
+describe('memo', () => {
+  it('builds a value once per owner and key', () => {
+    const a = {};
+    const b = {};
+    let builds = 0;
+    const build = () => ++builds;
+    expect(memo(a, 'k', build)).toBe(1);
+    expect(memo(a, 'k', build)).toBe(1);
+    expect(memo(a, 'other', build)).toBe(2);
+    expect(memo(b, 'k', build)).toBe(3);
+  });
+
+  it('remembers undefined as a value', () => {
+    const owner = {};
+    let builds = 0;
+    memo(owner, 'k', () => {
+      builds++;
+      return undefined;
+    });
+    memo(owner, 'k', () => builds++);
+    expect(builds).toBe(1);
+  });
+});
+
+describe('tokens (search and compare)', () => {
+  it('reads text as the full-text index does: lower-cased runs of letters and digits, nothing split further', () => {
+    expect(tokens('externalTrafficPolicy: "Local" (AKS\'s)')).toEqual(['externaltrafficpolicy', 'local', 'aks', 's']);
+    expect(tokens('ﬁle ＩＰｖ６')).toEqual(['file', 'ipv6']);
   });
 });

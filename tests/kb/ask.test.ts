@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AskSchema } from '../../src/domain/ask.js';
-import { ask } from '../../src/kb/ask.js';
-import { editDistance, stem, words } from '../../src/kb/ask-index.js';
+import { AskCompactSchema, AskSchema } from '../../src/domain/ask.js';
+import { ask } from '../../src/kb/ask/index.js';
 import { BadInputError } from '../../src/kb/errors.js';
 import { Kb } from '../../src/kb/kb.js';
+import { editDistance, stem, words } from '../../src/kb/words.js';
 import { seededDb } from '../helpers/app.js';
 
 let kb: Kb;
@@ -49,7 +49,7 @@ describe('ask (fixture seed)', () => {
     expect(a.answer.indexOf('AKS')).toBeLessThan(a.answer.indexOf('EKS'));
     expect(a.answer.indexOf('AKS')).toBeLessThan(a.answer.indexOf('GKE'));
     expect(a.answer).toContain('Standard SKU Azure Load Balancer');
-    expect(a.answer.length).toBeLessThanOrEqual(700);
+    expect(a.answer.length).toBeLessThanOrEqual(1600);
     expect(Object.keys(a.matches[0]?.cells ?? {})).toEqual(['azure', 'aws', 'gcp']);
   });
 
@@ -72,14 +72,16 @@ describe('ask (fixture seed)', () => {
     expect(row?.differs).toBe(true);
   });
 
-  it('cites exactly the sources of the facts in the matched rows, without repeats', () => {
+  it('cites the sources of the facts the answer quotes, without repeats', () => {
     const a = ask(kb, 'what ndots value do pods get');
-    const used = new Set(
-      a.matches.flatMap((m) => Object.values(m.cells).flatMap((c) => (c ?? []).flatMap((f) => f.sources.map((s) => s.url)))),
-    );
     const urls = a.citations.map((c) => c.url);
     expect(new Set(urls).size).toBe(urls.length);
-    expect(new Set(urls)).toEqual(used);
+    const facts = a.matches.flatMap((m) => Object.values(m.cells).flatMap((c) => c ?? []));
+    const quoted = facts.filter((f) => a.answer.includes(f.value));
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const f of quoted) for (const s of f.sources) expect(urls).toContain(s.url);
+    const cited = new Set(facts.flatMap((f) => f.sources.map((s) => s.url)));
+    for (const url of urls) expect(cited).toContain(url);
     expect(a.citations).toContainEqual({
       url: 'https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/',
       title: 'DNS for Services and Pods',
@@ -106,6 +108,86 @@ describe('ask (fixture seed)', () => {
   it('refuses an empty question naming q', () => {
     expect(() => ask(kb, '   ')).toThrow(BadInputError);
     expect(() => ask(kb, '?!')).toThrow(/^q: /);
+  });
+});
+
+describe('ask: the focused answer', () => {
+  it('answers a one-cloud question with that cloud, a key detail, and the others in one line', () => {
+    const a = ask(kb, 'What load balancer does AKS create for a Service of type LoadBalancer?');
+    expect(a.answer).toBe(
+      'Default load balancer for a Service: on AKS, Standard SKU Azure Load Balancer. AKS provisions a Standard SKU load balancer and manages its rules and health probes. Elsewhere, EKS: Network Load Balancer via the AWS Load Balancer Controller; GKE: Passthrough Network Load Balancer.',
+    );
+  });
+
+  it('adds the divergence as a contrast when two clouds are compared, and names the variant of a cell', () => {
+    const a = ask(kb, 'cluster dns server on eks vs gke');
+    expect(a.answer).toContain('on EKS, CoreDNS as an EKS add-on.');
+    expect(a.answer).toContain('On GKE (kube-dns), kube-dns.');
+    expect(a.answer).toContain('EKS and AKS run CoreDNS; GKE runs kube-dns or Cloud DNS.');
+    expect(a.answer).not.toContain('Moving from');
+  });
+
+  it('quotes the migration note of the direction a migration question names', () => {
+    const a = ask(kb, 'moving from EKS to GKE, what breaks with the cluster dns server');
+    expect(a.providers).toEqual(['aws', 'gcp']);
+    expect(a.answer).toContain('Moving from EKS to GKE: Move Corefile stub domains to the kube-dns ConfigMap.');
+    expect(ask(kb, 'moving from GKE to EKS, what breaks with the cluster dns server').answer).not.toContain('Moving from');
+  });
+
+  it('says when the clouds in focus state the same value', () => {
+    expect(ask(kb, 'what ndots value do pods get').answer).toContain('EKS, AKS and GKE state the same value here.');
+  });
+});
+
+describe('ask: compact rows', () => {
+  it('answers the same with compact rows: dimension, ids, values and first sources', () => {
+    const q = 'cluster dns server on gke';
+    const full = ask(kb, q);
+    const compact = ask(kb, q, 'compact');
+    expect(() => AskCompactSchema.parse(compact)).not.toThrow();
+    const { matches: _full, ...restFull } = full;
+    const { matches: _compact, ...restCompact } = compact;
+    expect(restCompact).toEqual(restFull);
+    expect(compact.matches.map((m) => m.dimension.slug)).toEqual(full.matches.map((m) => m.dimension.slug));
+    expect(compact.matches[0]).toEqual({
+      dimension: { topic: 'dns', slug: 'cluster-dns-server', title: 'Cluster DNS server' },
+      differs: true,
+      cells: {
+        gcp: [
+          {
+            id: 'gcp/dns/cluster-dns-server#kube-dns',
+            variant: 'kube-dns',
+            value: 'kube-dns',
+            source: 'https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns',
+          },
+          {
+            id: 'gcp/dns/cluster-dns-server#cloud-dns-for-gke',
+            variant: 'Cloud DNS for GKE',
+            value: 'Cloud DNS',
+            source: 'https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns',
+          },
+        ],
+        aws: [
+          {
+            id: 'aws/dns/cluster-dns-server',
+            value: 'CoreDNS as an EKS add-on',
+            source: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html',
+          },
+        ],
+        azure: [
+          {
+            id: 'azure/dns/cluster-dns-server',
+            value: 'CoreDNS managed by AKS',
+            source: 'https://learn.microsoft.com/en-us/azure/aks/coredns-custom',
+          },
+        ],
+      },
+    });
+  });
+
+  it('keeps only the default variant of the providers not asked about', () => {
+    const compact = ask(kb, 'cluster dns server on eks', 'compact');
+    expect(compact.matches[0]?.cells.gcp?.map((f) => f.id)).toEqual(['gcp/dns/cluster-dns-server#kube-dns']);
   });
 });
 

@@ -127,7 +127,7 @@ describe('MCP /mcp', () => {
     const q = 'which load balancer does AKS create for a Service?';
     const result = await call('ask', { q });
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual(await rest(`/v1/ask?q=${encodeURIComponent(q)}`));
+    expect(result.structuredContent).toEqual(await rest(`/v1/ask?q=${encodeURIComponent(q)}&detail=full`));
     const citations = (result.structuredContent as { citations: { url: string }[] }).citations;
     expect(citations.length).toBeGreaterThan(0);
     for (const c of citations) expect(result.text).toContain(c.url);
