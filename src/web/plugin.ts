@@ -165,7 +165,7 @@ export default async function web(app: FastifyInstance, opts: WebOptions) {
     const q = words(request.query);
     const view = () => {
       one(request.query, 'q');
-      return askPage(q, q ? ask(kb, q) : undefined);
+      return askPage(q, q ? ask(kb, q, 'compact') : undefined, context());
     };
     return respond(reply, q ? `Ask: ${q}` : 'Ask', view, { current: '/ask' });
   });

@@ -1,5 +1,5 @@
 import type { Dataset, Diff, Fact, SearchResult, TopicSummary } from '../../domain/api.js';
-import type { Ask } from '../../domain/ask.js';
+import type { AskCompact } from '../../domain/ask.js';
 import { PROVIDER_SLUGS } from '../../domain/seed.js';
 import { type Html, html, snippetHtml } from '../html.js';
 import { factBlock, factLink, topicsList } from './compare.js';
@@ -41,13 +41,31 @@ ${hit.provider ? html` <span class="provider-${hit.provider}">${providerName(ctx
 }`;
 }
 
-export function askPage(q: string, answer: Ask | undefined): Html {
+export function askPage(q: string, answer: AskCompact | undefined, ctx: PageContext): Html {
   return html`<h1>Ask</h1>
 ${askForm(q)}
 ${
   answer
     ? html`<section aria-label="Answer"><div class="answer">${answer.answer}</div>
 ${answer.topics.length ? html`<p class="meta">About: ${answer.topics.map((t, i) => html`${i ? ', ' : ''}<a href="/topics/${t.slug}">${t.title}</a>`)}</p>` : ''}
+${
+  answer.matches.length
+    ? html`<h2>The rows behind it</h2><div class="matrix" tabindex="0" role="region" aria-label="Matching rows"><table>
+<thead><tr><th scope="col">Dimension</th>${answer.providers.map((p) => html`<th scope="col" class="provider-${p}">${providerName(ctx, p)}</th>`)}</tr></thead>
+<tbody>${answer.matches.map(
+        (m) =>
+          html`<tr><th scope="row"><a href="/topics/${m.dimension.topic}#${m.dimension.slug}">${m.dimension.title}</a></th>${answer.providers.map(
+            (p) =>
+              html`<td>${(m.cells[p] ?? []).map(
+                (f) =>
+                  html`<div class="fact">${f.variant ? html`<div class="variant">${f.variant}</div>` : ''}<a href="${factLink(f.id)}">${f.value}</a>${
+                    f.status && f.status !== 'ga' ? html` <span class="badge status-${f.status}">${f.status}</span>` : ''
+                  }</div>`,
+              )}</td>`,
+          )}</tr>`,
+      )}</tbody></table></div>`
+    : ''
+}
 ${
   answer.suggestions.length
     ? html`<p>Closest topics: ${answer.suggestions.map((t, i) => html`${i ? ', ' : ''}<a href="/topics/${t.slug}">${t.title}</a>`)}</p>`
