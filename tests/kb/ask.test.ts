@@ -158,12 +158,14 @@ describe('ask: compact rows', () => {
             id: 'gcp/dns/cluster-dns-server#kube-dns',
             variant: 'kube-dns',
             value: 'kube-dns',
+            status: 'ga',
             source: 'https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns',
           },
           {
             id: 'gcp/dns/cluster-dns-server#cloud-dns-for-gke',
             variant: 'Cloud DNS for GKE',
             value: 'Cloud DNS',
+            status: 'ga',
             source: 'https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns',
           },
         ],
@@ -171,6 +173,7 @@ describe('ask: compact rows', () => {
           {
             id: 'aws/dns/cluster-dns-server',
             value: 'CoreDNS as an EKS add-on',
+            status: 'ga',
             source: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html',
           },
         ],
@@ -178,6 +181,7 @@ describe('ask: compact rows', () => {
           {
             id: 'azure/dns/cluster-dns-server',
             value: 'CoreDNS managed by AKS',
+            status: 'ga',
             source: 'https://learn.microsoft.com/en-us/azure/aks/coredns-custom',
           },
         ],
