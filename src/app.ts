@@ -19,6 +19,7 @@ import datasetRoutes from './http/routes/dataset.js';
 import factRoutes from './http/routes/facts.js';
 import healthRoutes from './http/routes/health.js';
 import searchRoutes from './http/routes/search.js';
+import timelineRoutes from './http/routes/timeline.js';
 import securityHeaders from './http/security.js';
 import { errorBody } from './kb/errors.js';
 import { Kb } from './kb/kb.js';
@@ -87,6 +88,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       await v1.register(compareRoutes, { kb });
       await v1.register(searchRoutes, { kb });
       await v1.register(askRoutes, { kb });
+      await v1.register(timelineRoutes, { kb });
       await v1.register(calculatorRoutes, { kb });
       await v1.register(datasetRoutes, { kb });
       await v1.register(adminRoutes, { kb });

@@ -36,7 +36,11 @@ function factCell(facts: readonly Fact[] | undefined, notes: Footnotes): string 
   if (!facts || facts.length === 0) return '—';
   return facts
     .map((f) => {
-      const label = [f.variant && f.variant !== f.value ? f.variant : '', facts.length > 1 && f.default ? 'default' : '']
+      const label = [
+        f.variant && f.variant !== f.value ? f.variant : '',
+        facts.length > 1 && f.default ? 'default' : '',
+        f.status === 'ga' ? '' : f.status,
+      ]
         .filter(Boolean)
         .join(', ');
       const variant = label ? ` (${label})` : '';
@@ -54,7 +58,7 @@ function matrix(rows: readonly CompareRow[], providers: readonly string[], notes
     ['DIMENSION', 'DIFFERS', ...providers.map((p) => p.toUpperCase())],
     rows.map((r) => [
       r.dimension.title,
-      r.differs ? r.divergence.severity : 'no',
+      r.differs === null ? `n/a (${r.divergence.severity})` : r.differs ? r.divergence.severity : 'no',
       ...providers.map((p) => factCell(r.cells[p as keyof CompareRow['cells']], notes)),
     ]),
     width,
@@ -116,6 +120,7 @@ export function renderFact(f: Fact, width: number): string {
     ['topic', `${f.topic} / ${f.dimension}`],
     ...(f.variant ? [['variant', `${f.variant}${f.default ? ' (default)' : ''}`] as [string, string]] : []),
     ['value', f.value],
+    ['status', f.status],
     ['details', f.details],
     ['verified', `${f.verified} (confidence ${f.confidence})`],
     ...(f.tags.length > 0 ? [['tags', f.tags.join(', ')] as [string, string]] : []),

@@ -127,7 +127,13 @@ export const CompareRowSchema = z
   .object({
     dimension: z.object({ slug: z.string(), title: z.string(), question: z.string(), baseline: z.string() }),
     cells: CellsSchema,
-    differs: z.boolean().meta({ description: 'true when the default values of the requested providers are not all equal' }),
+    differs: z.boolean().nullable().meta({
+      description:
+        "true when the keys of the requested providers' default facts are not all equal; null when the dimension's compare_by is none or absent",
+    }),
+    groups: z.array(z.array(ProviderSlugSchema)).nullable().meta({
+      description: 'the providers whose default facts share a key, e.g. [["aws","azure"],["gcp"]]; null when differs is null',
+    }),
     divergence: DivergenceSchema,
   })
   .meta({ id: 'CompareRow' });

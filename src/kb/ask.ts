@@ -15,9 +15,10 @@ import {
   warmAskIndex,
   words,
 } from './ask-index.js';
-import { defaultFact, differs } from './compare.js';
+import { defaultFact } from './compare.js';
 import { BadInputError } from './errors.js';
 import type { Kb } from './kb.js';
+import { compareKeys } from './keys.js';
 import type { Snapshot } from './snapshot.js';
 
 export const MAX_MATCHES = 5;
@@ -314,7 +315,7 @@ function askRow(doc: DimensionDoc, order: ProviderSlug[], asked: ProviderSlug[])
   return {
     dimension: { slug: dim.slug, title: dim.title, question: dim.question, baseline: dim.baseline },
     cells,
-    differs: differs(dim, asked.length >= 2 ? asked : order),
+    ...compareKeys(dim, asked.length >= 2 ? asked : order),
     divergence: dim.divergence,
   };
 }

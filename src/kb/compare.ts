@@ -3,18 +3,12 @@ import { type ProviderSlug, SEVERITIES } from '../domain/seed.js';
 import { requireProvider, requireProviders, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
 import type { Kb } from './kb.js';
+import { compareKeys } from './keys.js';
 import type { DimensionRecord } from './snapshot.js';
 
-const normalize = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-
-/** Whether the default facts of the given providers state different values. */
-export function differs(dim: DimensionRecord, providers: readonly ProviderSlug[]): boolean {
-  const values = new Set(providers.map((p) => normalize(dim.cells[p][0]?.value ?? '')));
-  return values.size > 1;
+/** Whether the default facts of the given providers have different keys; null when the dimension cannot compare. */
+export function differs(dim: DimensionRecord, providers: readonly ProviderSlug[]): boolean | null {
+  return compareKeys(dim, providers).differs;
 }
 
 export function compareRow(dim: DimensionRecord, providers: readonly ProviderSlug[]): CompareRow {
@@ -23,7 +17,7 @@ export function compareRow(dim: DimensionRecord, providers: readonly ProviderSlu
   return {
     dimension: { slug: dim.slug, title: dim.title, question: dim.question, baseline: dim.baseline },
     cells,
-    differs: differs(dim, providers),
+    ...compareKeys(dim, providers),
     divergence: dim.divergence,
   };
 }
@@ -44,8 +38,9 @@ export function compare(kb: Kb, topicSlug: string, providerList?: string): Compa
 const severityRank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
 
 /**
- * What changes when a workload moves from one cloud to another: every dimension whose default facts differ,
- * highest severity first (then in topic and dimension order), with the migration note for that direction.
+ * What changes when a workload moves from one cloud to another: every dimension whose default facts differ (or
+ * cannot be compared), highest severity first (then in topic and dimension order), with the migration note for
+ * that direction.
  */
 export function diff(kb: Kb, fromName: string, toName: string, topicSlug?: string): Diff {
   const snap = kb.snapshot();
@@ -58,7 +53,8 @@ export function diff(kb: Kb, fromName: string, toName: string, topicSlug?: strin
   for (const topic of topics) {
     for (const dim of topic.dimensions) {
       order++;
-      if (!differs(dim, [from, to])) continue;
+      // a row that cannot be compared (differs null) stays: nothing says the move is safe
+      if (differs(dim, [from, to]) === false) continue;
       items.push({
         order,
         topic: { slug: topic.slug, title: topic.title },
