@@ -2,6 +2,7 @@ import { GraphQLScalarType } from 'graphql';
 import type { IResolvers, MercuriusContext } from 'mercurius';
 import type { CompareRow, Diff, DiffItem, Divergence, Fact, Provider, SearchHit } from '../domain/api.js';
 import type { Change } from '../domain/seed.js';
+import type { Timeline, TimelineEntry } from '../domain/timeline.js';
 import { createFact, deleteFact, updateFact } from '../kb/admin.js';
 import { askWhenReady } from '../kb/ask.js';
 import { getTopic, requireProvider } from '../kb/catalog.js';
@@ -12,6 +13,7 @@ import { encodeCursor, getFact, listFacts } from '../kb/facts.js';
 import type { Kb } from '../kb/kb.js';
 import { search } from '../kb/search.js';
 import type { DimensionRecord, Snapshot, TopicRecord } from '../kb/snapshot.js';
+import { timeline } from '../kb/timeline.js';
 
 /** A fact's key goes out as REST gives it (5, true, "coredns"); no argument takes one. */
 const FactKeyScalar = new GraphQLScalarType({
@@ -157,6 +159,13 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
           }),
         };
       },
+      timeline: (_root, args: { from?: string | null; to?: string | null; provider?: string | null; topic?: string | null }) =>
+        timeline(kb, {
+          from: orUndefined(args.from),
+          to: orUndefined(args.to),
+          provider: orUndefined(args.provider),
+          topic: orUndefined(args.topic),
+        }),
       dataset: () => {
         const d = datasetInfo(kb);
         return {
@@ -227,6 +236,15 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
     DiffItem: {
       topic: (i: DiffItem, _args, ctx: MercuriusContext) => topic(ctx, i.topic.slug),
       dimension: (i: DiffItem, _args, ctx: MercuriusContext) => dimension(ctx, i.topic.slug, i.dimension.slug),
+    },
+    Timeline: {
+      byVersion: (t: Timeline) => t.by_version,
+    },
+    TimelineEntry: {
+      replacedBy: (e: TimelineEntry) => e.replaced_by ?? null,
+      // the graph's fact is the whole fact, and its sources carry their checked dates
+      fact: (e: TimelineEntry, _args, ctx: MercuriusContext) => ctx.snapshot.factById.get(e.fact.id),
+      sources: (e: TimelineEntry, _args, ctx: MercuriusContext) => ctx.snapshot.factById.get(e.fact.id)?.sources ?? [],
     },
     SearchHit: {
       provider: (h: SearchHit, _args, ctx: MercuriusContext) => provider(ctx, h.provider),

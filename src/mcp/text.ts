@@ -1,6 +1,7 @@
 import type { Compare, CompareRow, Diff, Fact, FactsPage, SearchResult, TopicSummary } from '../domain/api.js';
 import type { Ask } from '../domain/ask.js';
 import type { IpCapacity } from '../domain/calculators.js';
+import type { Timeline, TimelineEntry } from '../domain/timeline.js';
 
 /**
  * The text half of each tool result: compact, line-oriented renderings an agent (or a person reading a
@@ -101,6 +102,18 @@ export function factListText(page: FactsPage): string {
   if (page.items.length === 0) return 'No facts match.';
   const more = page.next ? `\nMore: call list_facts again with cursor "${page.next}".` : '';
   return [`# ${page.items.length} facts`, ...page.items.map((f) => `- ${f.id}: ${factLine(f)}`)].join('\n') + more;
+}
+
+function changeLine(e: TimelineEntry): string {
+  const when = e.on ?? `Kubernetes ${e.version}`;
+  const replaced = e.replaced_by ? ` (replaced by ${e.replaced_by})` : '';
+  return `- ${when} ${e.fact.id}: ${e.what}${replaced} — ${e.sources.map((s) => s.url).join(' ')}`;
+}
+
+export function timelineText(t: Timeline): string {
+  const dated = t.items.length > 0 ? t.items.map(changeLine) : [`No dated change between ${t.from} and ${t.to}.`];
+  const versioned = t.by_version.length > 0 ? ['', '## By Kubernetes version', ...t.by_version.map(changeLine)] : [];
+  return [`# Changes from ${t.from} to ${t.to}: ${t.items.length}`, ...dated, ...versioned].join('\n');
 }
 
 export function topicsText(items: readonly TopicSummary[]): string {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CompareSchema, DiffSchema, FactSchema, FactsPageSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
 import { AskSchema } from '../domain/ask.js';
 import { IpCapacitySchema } from '../domain/calculators.js';
+import { TimelineSchema } from '../domain/timeline.js';
 import { askWhenReady } from '../kb/ask.js';
 import { ipCapacity } from '../kb/calculators/index.js';
 import { listTopics } from '../kb/catalog.js';
@@ -14,7 +15,18 @@ import { BadInputError, NotFoundError } from '../kb/errors.js';
 import { getFact, listFacts, MAX_PAGE_SIZE } from '../kb/facts.js';
 import type { Kb } from '../kb/kb.js';
 import { MAX_SEARCH_LIMIT, search } from '../kb/search.js';
-import { askText, compareText, diffText, factListText, factText, ipCapacityText, searchText, topicsText } from './text.js';
+import { timeline } from '../kb/timeline.js';
+import {
+  askText,
+  compareText,
+  diffText,
+  factListText,
+  factText,
+  ipCapacityText,
+  searchText,
+  timelineText,
+  topicsText,
+} from './text.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -192,6 +204,24 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
       annotations: readOnly,
     },
     async ({ id }) => toolResult(log, 'get_fact', () => getFact(kb, id), factText),
+  );
+
+  server.registerTool(
+    'timeline',
+    {
+      title: 'What changes when',
+      description:
+        'Dated changes, retirements and new defaults of the facts in a window (default: the next 12 months), soonest first, each with its fact and sources; changes tied only to a Kubernetes version are listed apart.',
+      inputSchema: {
+        from: z.string().max(20).optional().describe('ISO date, the first day of the window (default: today)'),
+        to: z.string().max(20).optional().describe('ISO date, the last day (default: from + 12 months; at most 10 years on)'),
+        provider: provider.optional(),
+        topic: topic.optional(),
+      },
+      outputSchema: TimelineSchema.shape,
+      annotations: readOnly,
+    },
+    async (args) => toolResult(log, 'timeline', () => timeline(kb, args), timelineText),
   );
 
   server.registerTool(
