@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -24,6 +25,7 @@ import securityHeaders from './http/security.js';
 import { errorBody } from './kb/errors.js';
 import { Kb } from './kb/kb.js';
 import mcp from './mcp/plugin.js';
+import { LOCK_FILE, readLock } from './seed/watch.js';
 import web from './web/plugin.js';
 
 declare module 'fastify' {
@@ -43,7 +45,17 @@ export interface AppDeps {
 /** The whole service as one Fastify instance: REST under /v1, docs, probes. Listening is server.ts's job. */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const db = deps.db ?? openDb(config.DB_PATH);
-  const kb = new Kb(db, { staleAfterDays: config.STALE_AFTER_DAYS });
+  const lockPath = join(config.SEED_DIR, LOCK_FILE);
+  // the last `npm run sources:check` run, which GET /v1/dataset reports; a broken lock file must not break it
+  const sourcesWatch = () => {
+    try {
+      return readLock(lockPath).last_run;
+    } catch (err) {
+      app.log.warn({ err, path: lockPath }, 'source-watch lock file unreadable; sources_watch reported as null');
+      return null;
+    }
+  };
+  const kb = new Kb(db, { staleAfterDays: config.STALE_AFTER_DAYS, sourcesWatch });
   // read now, before load shedding starts watching the event loop: a big dataset's snapshot would count as
   // event-loop delay and answer 503 (readiness probe included) for a while after listen
   kb.snapshot();

@@ -10,6 +10,7 @@ import {
   SeveritySchema,
   SourceSchema,
 } from './seed.js';
+import { WatchSummarySchema } from './sources-lock.js';
 
 /**
  * The shapes clients receive. Each is declared once; REST serializes with them, the OpenAPI document shows
@@ -221,6 +222,9 @@ export const DatasetSchema = z
       stale_facts: z.number().int(),
       oldest_verified: z.string().nullable(),
       stale: z.array(z.object({ id: z.string(), verified: z.string() })),
+    }),
+    sources_watch: WatchSummarySchema.nullable().meta({
+      description: 'the last run of the source watch (npm run sources:check) recorded in the seed; null when there is none',
     }),
   })
   .meta({ id: 'Dataset' });

@@ -180,6 +180,7 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
             oldestVerified: d.staleness.oldest_verified,
             stale: d.staleness.stale,
           },
+          sourcesWatch: d.sources_watch,
         };
       },
     },

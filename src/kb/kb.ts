@@ -1,5 +1,6 @@
 import { type Db, dataVersionReader } from '../db/connection.js';
 import { EMPTY_VERSION, readDataset } from '../db/dataset.js';
+import type { WatchSummary } from '../domain/sources-lock.js';
 import { readSnapshot, type Snapshot } from './snapshot.js';
 
 /**
@@ -15,7 +16,11 @@ export class Kb {
 
   constructor(
     readonly db: Db,
-    readonly options: { staleAfterDays: number } = { staleAfterDays: 180 },
+    readonly options: {
+      staleAfterDays: number;
+      /** The last source-watch run (the app reads the seed's lock file); absent: none is known. */
+      sourcesWatch?: () => WatchSummary | null;
+    } = { staleAfterDays: 180 },
   ) {
     this.readDataVersion = dataVersionReader(db);
   }
