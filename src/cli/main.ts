@@ -118,21 +118,6 @@ const COMMANDS: Record<string, Command> = {
       return EXIT.ok;
     },
   },
-  timeline: {
-    usage: 'cloudiff timeline [--from <date>] [--to <date>] [--provider <provider>] [--topic <topic>]',
-    summary: 'dated changes, retirements and new defaults in a window (default: the next 12 months), soonest first',
-    details:
-      '  --from DATE        ISO date, the first day (default: today)\n  --to DATE          ISO date, the last day (default: from + 12 months)\n  --provider PROVIDER  only this provider\n  --topic TOPIC      only this topic\nExample: cloudiff timeline --provider aks --to 2028-12-31',
-    options: { from: { type: 'string' }, to: { type: 'string' }, provider: { type: 'string' }, topic: { type: 'string' } },
-    async run(backend, { values, positionals }, out) {
-      noPositionals(positionals, 'timeline');
-      const pick = (k: string) => values[k] as string | undefined;
-      const query = { from: pick('from'), to: pick('to'), provider: pick('provider'), topic: pick('topic') };
-      const result = await backend.timeline(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)));
-      print(out, result, () => renderTimeline(result, out.width));
-      return EXIT.ok;
-    },
-  },
   search: {
     usage: 'cloudiff search <query…> [--provider <provider>] [--topic <topic>] [--limit N]',
     summary: 'full-text search over topics, dimensions and facts, best match first',
@@ -180,6 +165,21 @@ const COMMANDS: Record<string, Command> = {
       noPositionals(positionals, 'topics');
       const result = await backend.topics();
       print(out, result, () => renderTopics(result.items, out.width));
+      return EXIT.ok;
+    },
+  },
+  timeline: {
+    usage: 'cloudiff timeline [--from <date>] [--to <date>] [--provider <provider>] [--topic <topic>]',
+    summary: 'dated changes, retirements and new defaults in a window (default: the next 12 months), soonest first',
+    details:
+      '  --from DATE        ISO date, the first day (default: today)\n  --to DATE          ISO date, the last day (default: from + 12 months)\n  --provider PROVIDER  only this provider\n  --topic TOPIC      only this topic\nExample: cloudiff timeline --provider aks --to 2028-12-31',
+    options: { from: { type: 'string' }, to: { type: 'string' }, provider: { type: 'string' }, topic: { type: 'string' } },
+    async run(backend, { values, positionals }, out) {
+      noPositionals(positionals, 'timeline');
+      const pick = (k: string) => values[k] as string | undefined;
+      const query = { from: pick('from'), to: pick('to'), provider: pick('provider'), topic: pick('topic') };
+      const result = await backend.timeline(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)));
+      print(out, result, () => renderTimeline(result, out.width));
       return EXIT.ok;
     },
   },

@@ -64,7 +64,9 @@ describe('bin/cloudiff.js (subprocess, from another working directory)', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^DIMENSION +DIFFERS +AWS +GCP$/m);
-    expect(stdout).toMatch(/^Cluster DNS server +medium +CoreDNS as an EKS add-on \[1\] +- kube-dns \(default\) \[2\]$/m);
+    expect(stdout).toMatch(
+      /^Cluster DNS server +n\/a \(medium\) +CoreDNS as an EKS add-on \[1\] +- kube-dns \(default\) \[2\]$/m,
+    );
     expect(stdout).toMatch(/^ {20,}- Cloud DNS \(Cloud DNS for GKE\) \[3\]$/m);
     expect(stdout).toContain(`[1] ${URLS.eksCoreDns} — Manage CoreDNS`);
     expect(stdout).toContain(`[2] ${URLS.gkeKubeDns}`);
@@ -199,7 +201,7 @@ describe('cloudiff commands (in-process, local database and --url)', () => {
 
   it('exits 2 on an unknown command, an unknown flag or a missing argument', async () => {
     const cases: [string[], string][] = [
-      [['frobnicate'], 'unknown command "frobnicate"; commands: ask, compare, diff, search, fact, topics, help'],
+      [['frobnicate'], 'unknown command "frobnicate"; commands: ask, compare, diff, search, fact, topics, timeline, help'],
       [['compare', 'dns', '--bogus'], "Unknown option '--bogus'"],
       [['search', 'dns', '--providers', 'aws'], "Unknown option '--providers'"],
       [['compare'], 'missing topic; usage: cloudiff compare <topic>'],
