@@ -26,7 +26,7 @@ export const SAMPLE_REQUESTS: Record<string, { ok: string; bad?: string; missing
   '/v1/diff': { ok: '/v1/diff?from=aws&to=gcp&topic=dns', bad: '/v1/diff?from=aws&to=oracle' },
   '/v1/search': { ok: '/v1/search?q=coredns&limit=2', bad: '/v1/search?q=%20' },
   '/v1/ask': { ok: '/v1/ask?q=which+dns+server+does+eks+use', bad: '/v1/ask?q=%3F%3F' },
-  '/v1/timeline': { ok: '/v1/timeline?from=2020-01-01&to=2030-12-31', bad: '/v1/timeline?from=yesterday' },
+  '/v1/timeline': { ok: '/v1/timeline?from=2024-01-01&to=2030-12-31', bad: '/v1/timeline?from=yesterday' },
   '/v1/calculators/ip-capacity': {
     ok: '/v1/calculators/ip-capacity?provider=gke&pod_range_prefix=14',
     bad: '/v1/calculators/ip-capacity?provider=oracle',

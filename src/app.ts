@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -20,10 +21,12 @@ import datasetRoutes from './http/routes/dataset.js';
 import factRoutes from './http/routes/facts.js';
 import healthRoutes from './http/routes/health.js';
 import searchRoutes from './http/routes/search.js';
+import timelineRoutes from './http/routes/timeline.js';
 import securityHeaders from './http/security.js';
 import { errorBody } from './kb/errors.js';
 import { Kb } from './kb/kb.js';
 import mcp from './mcp/plugin.js';
+import { LOCK_FILE, readLock } from './seed/watch.js';
 import web from './web/plugin.js';
 
 declare module 'fastify' {
@@ -43,8 +46,19 @@ export interface AppDeps {
 /** The whole service as one Fastify instance: REST under /v1, docs, probes. Listening is server.ts's job. */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const db = deps.db ?? openDb(config.DB_PATH);
+  const lockPath = join(config.SEED_DIR, LOCK_FILE);
+  // the last `npm run sources:check` run, which GET /v1/dataset reports; a broken lock file must not break it
+  const sourcesWatch = () => {
+    try {
+      return readLock(lockPath).last_run;
+    } catch (err) {
+      app.log.warn({ err, path: lockPath }, 'source-watch lock file unreadable; sources_watch reported as null');
+      return null;
+    }
+  };
   const kb = new Kb(db, {
     staleAfterDays: config.STALE_AFTER_DAYS,
+    sourcesWatch,
     // a write that cannot be kept is refused with 503; the operator must hear of it once, loudly
     onWriteProblem: (problem) => app.log.error({ db: db.$client.name }, `writes are not possible: ${problem}`),
   });
@@ -96,6 +110,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       await v1.register(compareRoutes, { kb });
       await v1.register(searchRoutes, { kb });
       await v1.register(askRoutes, { kb });
+      await v1.register(timelineRoutes, { kb });
       await v1.register(calculatorRoutes, { kb });
       await v1.register(datasetRoutes, { kb });
       await v1.register(adminRoutes, { kb });

@@ -1,11 +1,19 @@
 import type { Compare, Diff, Fact, SearchResult, TopicSummary } from '../domain/api.js';
 import type { Ask } from '../domain/ask.js';
+import type { Timeline } from '../domain/timeline.js';
 
 export interface SearchArgs {
   q: string;
   provider?: string;
   topic?: string;
   limit?: number;
+}
+
+export interface TimelineArgs {
+  from?: string;
+  to?: string;
+  provider?: string;
+  topic?: string;
 }
 
 /**
@@ -19,6 +27,7 @@ export interface Backend {
   search(args: SearchArgs): Promise<SearchResult>;
   fact(id: string): Promise<Fact>;
   topics(): Promise<{ items: TopicSummary[] }>;
+  timeline(query: TimelineArgs): Promise<Timeline>;
   close(): void;
 }
 

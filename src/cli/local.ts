@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { openDb } from '../db/connection.js';
 import { CompareSchema, DiffSchema, FactSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
 import { AskSchema } from '../domain/ask.js';
+import { TimelineSchema } from '../domain/timeline.js';
 import { ask } from '../kb/ask/index.js';
 import { listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
@@ -10,9 +11,10 @@ import { BadInputError, NotFoundError } from '../kb/errors.js';
 import { getFact } from '../kb/facts.js';
 import { Kb } from '../kb/kb.js';
 import { search } from '../kb/search.js';
+import { timeline } from '../kb/timeline.js';
 import { ensureSeeded } from '../seed/ensure.js';
 import { loadedSeedHash } from '../seed/load.js';
-import { type Backend, badInput, CliFailure, EXIT, type SearchArgs } from './backend.js';
+import { type Backend, badInput, CliFailure, EXIT, type SearchArgs, type TimelineArgs } from './backend.js';
 
 const TopicListSchema = z.object({ items: z.array(TopicSummarySchema) });
 
@@ -83,6 +85,9 @@ export class LocalBackend implements Backend {
   }
   topics() {
     return this.run(TopicListSchema, () => ({ items: listTopics(this.kb) }));
+  }
+  timeline(query: TimelineArgs) {
+    return this.run(TimelineSchema, () => timeline(this.kb, query));
   }
   close() {
     this.close_();

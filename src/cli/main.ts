@@ -3,7 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { type Backend, CliFailure, EXIT } from './backend.js';
-import { askMiss, renderAsk, renderCompare, renderDiff, renderFact, renderSearch, renderTopics } from './render.js';
+import {
+  askMiss,
+  renderAsk,
+  renderCompare,
+  renderDiff,
+  renderFact,
+  renderSearch,
+  renderTimeline,
+  renderTopics,
+} from './render.js';
 
 /** The clone the CLI runs from: default paths resolve here, so `cloudiff` works from any directory. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -156,6 +165,21 @@ const COMMANDS: Record<string, Command> = {
       noPositionals(positionals, 'topics');
       const result = await backend.topics();
       print(out, result, () => renderTopics(result.items, out.width));
+      return EXIT.ok;
+    },
+  },
+  timeline: {
+    usage: 'cloudiff timeline [--from <date>] [--to <date>] [--provider <provider>] [--topic <topic>]',
+    summary: 'dated changes, retirements and new defaults in a window (default: the next 12 months), soonest first',
+    details:
+      '  --from DATE        ISO date, the first day (default: today)\n  --to DATE          ISO date, the last day (default: from + 12 months)\n  --provider PROVIDER  only this provider\n  --topic TOPIC      only this topic\nExample: cloudiff timeline --provider aks --to 2028-12-31',
+    options: { from: { type: 'string' }, to: { type: 'string' }, provider: { type: 'string' }, topic: { type: 'string' } },
+    async run(backend, { values, positionals }, out) {
+      noPositionals(positionals, 'timeline');
+      const pick = (k: string) => values[k] as string | undefined;
+      const query = { from: pick('from'), to: pick('to'), provider: pick('provider'), topic: pick('topic') };
+      const result = await backend.timeline(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)));
+      print(out, result, () => renderTimeline(result, out.width));
       return EXIT.ok;
     },
   },

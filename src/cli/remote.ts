@@ -1,6 +1,7 @@
 import type { Compare, Diff, Fact, SearchResult, TopicSummary } from '../domain/api.js';
 import type { Ask } from '../domain/ask.js';
-import { type Backend, badInput, CliFailure, EXIT, type SearchArgs } from './backend.js';
+import type { Timeline } from '../domain/timeline.js';
+import { type Backend, badInput, CliFailure, EXIT, type SearchArgs, type TimelineArgs } from './backend.js';
 
 /** REST names the refused parameter this way (src/http/errors.ts); the CLI reports it as the local run does. */
 const PARAM_MESSAGE = /^(?:query parameter|path parameter|field) "([^"]+)": (.*)$/s;
@@ -61,6 +62,9 @@ export class RemoteBackend implements Backend {
   }
   topics() {
     return this.get<{ items: TopicSummary[] }>('/v1/topics');
+  }
+  timeline(query: TimelineArgs) {
+    return this.get<Timeline>('/v1/timeline', { ...query });
   }
   close() {}
 }

@@ -1,5 +1,6 @@
 import type { Compare, CompareRow, Diff, Fact, SearchResult, TopicSummary } from '../domain/api.js';
 import type { Ask } from '../domain/ask.js';
+import type { Timeline, TimelineEntry } from '../domain/timeline.js';
 import { hanging, table, wrap } from './table.js';
 
 /**
@@ -20,7 +21,7 @@ class Footnotes {
     return n;
   }
 
-  marks(f: Fact): string {
+  marks(f: { sources: readonly { url: string; title: string }[] }): string {
     return f.sources.length > 0 ? ` [${f.sources.map((s) => this.ref(s)).join(',')}]` : '';
   }
 
@@ -36,7 +37,11 @@ function factCell(facts: readonly Fact[] | undefined, notes: Footnotes): string 
   if (!facts || facts.length === 0) return '—';
   return facts
     .map((f) => {
-      const label = [f.variant && f.variant !== f.value ? f.variant : '', facts.length > 1 && f.default ? 'default' : '']
+      const label = [
+        f.variant && f.variant !== f.value ? f.variant : '',
+        facts.length > 1 && f.default ? 'default' : '',
+        f.status === 'ga' ? '' : f.status,
+      ]
         .filter(Boolean)
         .join(', ');
       const variant = label ? ` (${label})` : '';
@@ -54,7 +59,7 @@ function matrix(rows: readonly CompareRow[], providers: readonly string[], notes
     ['DIMENSION', 'DIFFERS', ...providers.map((p) => p.toUpperCase())],
     rows.map((r) => [
       r.dimension.title,
-      r.differs ? r.divergence.severity : 'no',
+      r.differs === null ? `n/a (${r.divergence.severity})` : r.differs ? r.divergence.severity : 'no',
       ...providers.map((p) => factCell(r.cells[p as keyof CompareRow['cells']], notes)),
     ]),
     width,
@@ -116,6 +121,7 @@ export function renderFact(f: Fact, width: number): string {
     ['topic', `${f.topic} / ${f.dimension}`],
     ...(f.variant ? [['variant', `${f.variant}${f.default ? ' (default)' : ''}`] as [string, string]] : []),
     ['value', f.value],
+    ['status', f.status],
     ['details', f.details],
     ['verified', `${f.verified} (confidence ${f.confidence})`],
     ...(f.tags.length > 0 ? [['tags', f.tags.join(', ')] as [string, string]] : []),
@@ -143,6 +149,22 @@ export function renderAsk(a: Ask, width: number): string {
   ];
   const rows = a.matches.length > 0 ? matrix(a.matches, providers, notes, width) : '';
   return section(answer, topics, rows, notes.render(width));
+}
+
+export function renderTimeline(t: Timeline, width: number): string {
+  const notes = new Footnotes();
+  const row = (e: TimelineEntry) => [
+    e.on ?? e.version ?? '',
+    e.fact.id,
+    `${e.what}${e.replaced_by ? ` (replaced by ${e.replaced_by})` : ''}${notes.marks(e)}`,
+  ];
+  const head = `${t.items.length} dated change${t.items.length === 1 ? '' : 's'} from ${t.from} to ${t.to}`;
+  const dated = t.items.length > 0 ? table(['DATE', 'FACT', 'CHANGE'], t.items.map(row), width) : '';
+  const versioned =
+    t.by_version.length > 0
+      ? `By Kubernetes version:\n${table(['VERSION', 'FACT', 'CHANGE'], t.by_version.map(row), width)}`
+      : '';
+  return section(head, dated, versioned, notes.render(width));
 }
 
 /** What ask prints on stderr when nothing matched: its answer and the topics it suggests. */

@@ -10,6 +10,7 @@ import {
   SeveritySchema,
   SourceSchema,
 } from './seed.js';
+import { WatchSummarySchema } from './sources-lock.js';
 
 /**
  * The shapes clients receive. Each is declared once; REST serializes with them, the OpenAPI document shows
@@ -127,7 +128,13 @@ export const CompareRowSchema = z
   .object({
     dimension: z.object({ slug: z.string(), title: z.string(), question: z.string(), baseline: z.string() }),
     cells: CellsSchema,
-    differs: z.boolean().meta({ description: 'true when the default values of the requested providers are not all equal' }),
+    differs: z.boolean().nullable().meta({
+      description:
+        "true when the keys of the requested providers' default facts are not all equal; null when the dimension's compare_by is none or absent",
+    }),
+    groups: z.array(z.array(ProviderSlugSchema)).nullable().meta({
+      description: 'the providers whose default facts share a key, e.g. [["aws","azure"],["gcp"]]; null when differs is null',
+    }),
     divergence: DivergenceSchema,
   })
   .meta({ id: 'CompareRow' });
@@ -217,6 +224,9 @@ export const DatasetSchema = z
       stale_facts: z.number().int(),
       oldest_verified: z.string().nullable(),
       stale: z.array(z.object({ id: z.string(), verified: z.string() })),
+    }),
+    sources_watch: WatchSummarySchema.nullable().meta({
+      description: 'the last run of the source watch (npm run sources:check) recorded in the seed; null when there is none',
     }),
   })
   .meta({ id: 'Dataset' });

@@ -26,9 +26,10 @@ export type AskFact = z.infer<typeof AskFactSchema>;
 export const AskMatchSchema = z
   .strictObject({
     dimension: z.strictObject({ topic: z.string(), slug: z.string(), title: z.string() }),
-    differs: z
-      .boolean()
-      .meta({ description: 'true when the default values of the asked providers (all when one is asked) are not all equal' }),
+    differs: z.boolean().nullable().meta({
+      description:
+        "whether the default facts of the asked providers (all when one is asked) have different keys; null when the dimension's cells cannot be compared",
+    }),
     cells: z
       .strictObject({
         aws: z.array(AskFactSchema).optional(),

@@ -62,6 +62,7 @@ interface ListSizes {
   factsPerCell: number;
   factsPerDimension: number;
   sourcesPerFact: number;
+  changesPerFact: number;
   migrationNotes: number;
 }
 
@@ -79,6 +80,7 @@ function listSizes(snap: Snapshot): ListSizes {
     factsPerCell: 0,
     factsPerDimension: 0,
     sourcesPerFact: 0,
+    changesPerFact: 0,
     migrationNotes: 0,
   };
   for (const t of snap.topics) sizes.dimensionsPerTopic = Math.max(sizes.dimensionsPerTopic, t.dimensions.length);
@@ -91,7 +93,10 @@ function listSizes(snap: Snapshot): ListSizes {
     );
     sizes.migrationNotes = Math.max(sizes.migrationNotes, d.divergence.migration.length);
   }
-  for (const f of snap.facts) sizes.sourcesPerFact = Math.max(sizes.sourcesPerFact, f.sources.length);
+  for (const f of snap.facts) {
+    sizes.sourcesPerFact = Math.max(sizes.sourcesPerFact, f.sources.length);
+    sizes.changesPerFact = Math.max(sizes.changesPerFact, f.changes?.length ?? 0);
+  }
   sizesCache.set(snap, sizes);
   return sizes;
 }
@@ -115,10 +120,13 @@ export const LIST_SIZES: Record<string, SizeRule> = {
   'Dimension.facts': (s, args) => (args.provider == null ? s.factsPerDimension : s.factsPerCell),
   'Divergence.migration': (s) => s.migrationNotes,
   'Fact.sources': (s) => s.sourcesPerFact,
+  'Fact.changes': (s) => s.changesPerFact,
   'FactConnection.edges': (s, _args, parent) => Math.min(s.facts, pageOf(parent.first, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)),
   'Compare.providers': (s) => s.providers,
   'Compare.rows': (s) => s.dimensionsPerTopic,
   'CompareRow.cells': (s) => s.providers,
+  // a list of provider lists: every provider is in one group, so the groups hold the providers once in all
+  'CompareRow.groups': (s) => s.providers,
   'Cell.facts': (s) => s.factsPerCell,
   'Diff.items': (s, _args, parent) => (parent.topic == null ? s.dimensions : s.dimensionsPerTopic),
   'DiffItem.from': (s) => s.factsPerCell,
@@ -130,6 +138,9 @@ export const LIST_SIZES: Record<string, SizeRule> = {
   'Answer.citations': (s) => MAX_MATCHES * s.providers * s.factsPerCell * s.sourcesPerFact,
   'Answer.suggestions': (s) => s.topics,
   'Staleness.stale': (s) => s.facts,
+  'Timeline.items': (s) => s.facts * s.changesPerFact,
+  'Timeline.byVersion': (s) => s.facts * s.changesPerFact,
+  'TimelineEntry.sources': (s) => s.sourcesPerFact,
 };
 
 /**

@@ -1,5 +1,8 @@
+import { GraphQLScalarType } from 'graphql';
 import type { IResolvers, MercuriusContext } from 'mercurius';
 import type { Compare, CompareRow, Diff, DiffItem, Divergence, Fact, Provider, SearchHit } from '../domain/api.js';
+import type { Change } from '../domain/seed.js';
+import type { Timeline, TimelineEntry } from '../domain/timeline.js';
 import { createFact, deleteFact, updateFact } from '../kb/admin.js';
 import { ask } from '../kb/ask/index.js';
 import { getTopic, requireProvider } from '../kb/catalog.js';
@@ -10,6 +13,19 @@ import { encodeCursor, getFact, listFacts } from '../kb/facts.js';
 import type { Kb } from '../kb/kb.js';
 import { search } from '../kb/search.js';
 import type { DimensionRecord, Snapshot, TopicRecord } from '../kb/snapshot.js';
+import { timeline } from '../kb/timeline.js';
+
+/** A fact's key goes out as REST gives it (5, true, "coredns"); no argument takes one. */
+const FactKeyScalar = new GraphQLScalarType({
+  name: 'FactKey',
+  serialize: (value) => value,
+  parseValue: () => {
+    throw new TypeError('FactKey is an output type');
+  },
+  parseLiteral: () => {
+    throw new TypeError('FactKey is an output type');
+  },
+});
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -23,6 +39,7 @@ interface FactFilterInput {
   topic?: string | null;
   dimension?: string | null;
   tag?: string | null;
+  status?: string[] | null;
   verifiedBefore?: string | null;
 }
 
@@ -89,6 +106,7 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
             provider: 'filter.provider',
             topic: 'filter.topic',
             dimension: 'filter.dimension',
+            status: 'filter.status',
             verified_before: 'filter.verifiedBefore',
             limit: 'first',
             cursor: 'after',
@@ -99,6 +117,7 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
               topic: orUndefined(filter.topic),
               dimension: orUndefined(filter.dimension),
               tag: orUndefined(filter.tag),
+              status: filter.status == null ? undefined : filter.status.join(','),
               verified_before: orUndefined(filter.verifiedBefore),
               limit: orUndefined(args.first),
               cursor: orUndefined(args.after),
@@ -140,6 +159,13 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
           }),
         };
       },
+      timeline: (_root, args: { from?: string | null; to?: string | null; provider?: string | null; topic?: string | null }) =>
+        timeline(kb, {
+          from: orUndefined(args.from),
+          to: orUndefined(args.to),
+          provider: orUndefined(args.provider),
+          topic: orUndefined(args.topic),
+        }),
       dataset: () => {
         const d = datasetInfo(kb);
         return {
@@ -154,6 +180,7 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
             oldestVerified: d.staleness.oldest_verified,
             stale: d.staleness.stale,
           },
+          sourcesWatch: d.sources_watch,
         };
       },
     },
@@ -167,6 +194,7 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
       factCount: (t: TopicRecord) => t.fact_count,
     },
     Dimension: {
+      compareBy: (d: DimensionRecord) => d.compare_by ?? null,
       topic: (d: DimensionRecord, _args, ctx: MercuriusContext) => topic(ctx, d.topic),
       facts: (d: DimensionRecord, args: { provider?: string | null }, ctx: MercuriusContext) =>
         args.provider == null
@@ -181,7 +209,12 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
       provider: (f: Fact, _args, ctx: MercuriusContext) => provider(ctx, f.provider),
       topic: (f: Fact, _args, ctx: MercuriusContext) => topic(ctx, f.topic),
       dimension: (f: Fact, _args, ctx: MercuriusContext) => dimension(ctx, f.topic, f.dimension),
+      changes: (f: Fact) => f.changes ?? [],
     },
+    Change: {
+      replacedBy: (c: Change) => c.replaced_by ?? null,
+    },
+    FactKey: FactKeyScalar,
     Compare: {
       topic: (c: Compare, _args, ctx: MercuriusContext) => topic(ctx, c.topic.slug),
       providers: (c: Compare, _args, ctx: MercuriusContext) => c.providers.map((p) => provider(ctx, p)),
@@ -190,6 +223,7 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
     CompareRow: {
       // REST's cells are a map in provider order; the graph's are a list in the same order
       cells: (r: GraphRow) => Object.entries(r.cells).map(([slug, facts]) => ({ slug, facts })),
+      groups: (r: GraphRow, _args, ctx: MercuriusContext) => r.groups?.map((g) => g.map((p) => provider(ctx, p))) ?? null,
     },
     Cell: {
       provider: (c: { slug: string }, _args, ctx: MercuriusContext) => provider(ctx, c.slug),
@@ -202,6 +236,15 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
     DiffItem: {
       topic: (i: DiffItem, _args, ctx: MercuriusContext) => topic(ctx, i.topic.slug),
       dimension: (i: DiffItem, _args, ctx: MercuriusContext) => dimension(ctx, i.topic.slug, i.dimension.slug),
+    },
+    Timeline: {
+      byVersion: (t: Timeline) => t.by_version,
+    },
+    TimelineEntry: {
+      replacedBy: (e: TimelineEntry) => e.replaced_by ?? null,
+      // the graph's fact is the whole fact, and its sources carry their checked dates
+      fact: (e: TimelineEntry, _args, ctx: MercuriusContext) => ctx.snapshot.factById.get(e.fact.id),
+      sources: (e: TimelineEntry, _args, ctx: MercuriusContext) => ctx.snapshot.factById.get(e.fact.id)?.sources ?? [],
     },
     SearchHit: {
       provider: (h: SearchHit, _args, ctx: MercuriusContext) => provider(ctx, h.provider),

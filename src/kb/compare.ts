@@ -3,17 +3,13 @@ import { type ProviderSlug, SEVERITIES } from '../domain/seed.js';
 import { requireProvider, requireProviders, requireTopic } from './catalog.js';
 import { BadInputError } from './errors.js';
 import type { Kb } from './kb.js';
-import { memo } from './memo.js';
+import { compareKeys } from './keys.js';
 import type { DimensionRecord } from './snapshot.js';
 import { tokens } from './words.js';
 
-/** A fact's value as compared: its words, case and punctuation aside (read once per fact). */
-const comparable = (f: Fact | undefined) => (f ? memo(f, 'compare:value', () => tokens(f.value).join(' ')) : '');
-
-/** Whether the default facts of the given providers state different values. */
-export function differs(dim: DimensionRecord, providers: readonly ProviderSlug[]): boolean {
-  const values = new Set(providers.map((p) => comparable(dim.cells[p][0])));
-  return values.size > 1;
+/** Whether the default facts of the given providers have different keys; null when the dimension cannot compare. */
+export function differs(dim: DimensionRecord, providers: readonly ProviderSlug[]): boolean | null {
+  return compareKeys(dim, providers).differs;
 }
 
 /** A row with a cell per provider in the order given; `differs` compares `among` (all of them by default). */
@@ -27,7 +23,7 @@ export function compareRow(
   return {
     dimension: { slug: dim.slug, title: dim.title, question: dim.question, baseline: dim.baseline },
     cells,
-    differs: differs(dim, among),
+    ...compareKeys(dim, among),
     divergence: dim.divergence,
   };
 }
@@ -48,8 +44,9 @@ export function compare(kb: Kb, topicSlug: string, providerList?: string): Compa
 const severityRank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
 
 /**
- * What changes when a workload moves from one cloud to another: every dimension whose default facts differ,
- * highest severity first (then in topic and dimension order), with the migration note for that direction.
+ * What changes when a workload moves from one cloud to another: every dimension whose default facts differ (or
+ * cannot be compared), highest severity first (then in topic and dimension order), with the migration note for
+ * that direction.
  */
 export function diff(kb: Kb, fromName: string, toName: string, topicSlug?: string): Diff {
   const snap = kb.snapshot();
@@ -62,7 +59,8 @@ export function diff(kb: Kb, fromName: string, toName: string, topicSlug?: strin
   for (const topic of topics) {
     for (const dim of topic.dimensions) {
       order++;
-      if (!differs(dim, [from, to])) continue;
+      // a row that cannot be compared (differs null) stays: nothing says the move is safe
+      if (differs(dim, [from, to]) === false) continue;
       items.push({
         order,
         topic: { slug: topic.slug, title: topic.title },

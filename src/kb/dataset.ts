@@ -1,7 +1,24 @@
 import type { Dataset, Fact } from '../domain/api.js';
+import type { WatchSummary } from '../domain/sources-lock.js';
 import type { Kb } from './kb.js';
+import type { Snapshot } from './snapshot.js';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The lock file is read once per dataset version, not per request: a watch run lands in the seed (a commit,
+ * then a new build), so the dataset a server answers from changes with it.
+ */
+const watchBySnapshot = new WeakMap<Snapshot, WatchSummary | null>();
+
+function sourcesWatch(kb: Kb, snap: Snapshot): WatchSummary | null {
+  let run = watchBySnapshot.get(snap);
+  if (run === undefined) {
+    run = kb.options.sourcesWatch?.() ?? null;
+    watchBySnapshot.set(snap, run);
+  }
+  return run;
+}
 
 /** Version, build time, counts and which facts are older than the staleness threshold. */
 export function datasetInfo(kb: Kb, now: Date = new Date()): Dataset {
@@ -31,5 +48,6 @@ export function datasetInfo(kb: Kb, now: Date = new Date()): Dataset {
       oldest_verified: oldest,
       stale: stale.slice(0, 100).map((f: Fact) => ({ id: f.id, verified: f.verified })),
     },
+    sources_watch: sourcesWatch(kb, snap),
   };
 }

@@ -1,4 +1,5 @@
 import type { Fact, FactsPage } from '../domain/api.js';
+import { FACT_STATUSES, type FactStatus } from '../domain/seed.js';
 import { requireProvider, requireTopic } from './catalog.js';
 import { BadInputError, listValues, NotFoundError } from './errors.js';
 import type { Kb } from './kb.js';
@@ -9,6 +10,8 @@ export interface FactFilter {
   /** A dimension slug, or `topic/dimension`. */
   dimension?: string;
   tag?: string;
+  /** One lifecycle status or a comma-separated list of them (`preview,deprecated`). */
+  status?: string;
   /** ISO date: facts verified strictly before it (the stale ones). */
   verified_before?: string;
   limit?: number;
@@ -32,6 +35,21 @@ function decodeCursor(cursor: string): string {
     // fall through to the error below
   }
   throw new BadInputError('cursor', 'not a cursor this API issued; pass the `next` value of the previous page unchanged');
+}
+
+/** The statuses a filter names, without repeats; 400 naming `status` and the valid values for any other word. */
+export function requireStatuses(param: string, list: string): Set<FactStatus> {
+  const words = list
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
+  if (words.length === 0) throw new BadInputError(param, `must name a status: ${FACT_STATUSES.join(', ')}`);
+  for (const w of words) {
+    if (!(FACT_STATUSES as readonly string[]).includes(w)) {
+      throw new BadInputError(param, `unknown status "${w}"; use one of ${FACT_STATUSES.join(', ')} (or a comma-separated list)`);
+    }
+  }
+  return new Set(words as FactStatus[]);
 }
 
 /** The facts matching a filter, in id order, one page at a time. */
@@ -62,6 +80,7 @@ export function listFacts(kb: Kb, filter: FactFilter = {}): FactsPage & { total:
   if (filter.verified_before !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(filter.verified_before)) {
     throw new BadInputError('verified_before', 'must be an ISO date (YYYY-MM-DD)');
   }
+  const statuses = filter.status !== undefined ? requireStatuses('status', filter.status) : undefined;
   const after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
 
   const matches = (f: Fact) =>
@@ -69,6 +88,7 @@ export function listFacts(kb: Kb, filter: FactFilter = {}): FactsPage & { total:
     (!topic || f.topic === topic) &&
     (!dimSlug || (f.dimension === dimSlug && (!dimTopic || f.topic === dimTopic))) &&
     (!filter.tag || f.tags.includes(filter.tag)) &&
+    (!statuses || statuses.has(f.status)) &&
     (!filter.verified_before || f.verified < filter.verified_before);
 
   const all = snap.facts.filter(matches);

@@ -1,11 +1,14 @@
 import { type Db, dataVersionReader, writeProblem } from '../db/connection.js';
 import { EMPTY_VERSION, readDataset } from '../db/dataset.js';
+import type { WatchSummary } from '../domain/sources-lock.js';
 import { readSnapshot, type Snapshot } from './snapshot.js';
 
 export interface KbOptions {
   staleAfterDays: number;
   /** Told once when writes become impossible (the database turned read-only, was deleted or replaced). */
   onWriteProblem?: (problem: string) => void;
+  /** The last source-watch run (the app reads the seed's lock file); absent: none is known. */
+  sourcesWatch?: () => WatchSummary | null;
 }
 
 /** How long a request may reuse the last answer to "can the database be written?" (a stat of its files). */

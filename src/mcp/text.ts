@@ -1,6 +1,7 @@
-import type { Compare, CompareRow, Diff, Fact, SearchResult, TopicSummary } from '../domain/api.js';
+import type { Compare, CompareRow, Diff, Fact, FactsPage, SearchResult, TopicSummary } from '../domain/api.js';
 import type { Ask } from '../domain/ask.js';
 import type { IpCapacity } from '../domain/calculators.js';
+import type { Timeline, TimelineEntry } from '../domain/timeline.js';
 
 /**
  * The text half of each tool result: compact, line-oriented renderings an agent (or a person reading a
@@ -14,7 +15,9 @@ function sourceList(f: Fact): string {
 
 function factLine(f: Fact): string {
   const variant = f.variant ? ` [${f.variant}${f.default ? ', default' : ''}]` : '';
-  return `${f.value}${variant} — ${sourceList(f)}`;
+  // most facts are GA; the others say so beside their value, so an agent never quotes a preview as settled
+  const status = f.status === 'ga' ? '' : ` (${f.status})`;
+  return `${f.value}${variant}${status} — ${sourceList(f)}`;
 }
 
 function cellLines(provider: string, facts: readonly Fact[] | undefined): string[] {
@@ -25,12 +28,19 @@ function cellLines(provider: string, facts: readonly Fact[] | undefined): string
 
 function rowText(row: CompareRow, providers: readonly string[]): string {
   const d = row.divergence;
+  const verdict =
+    row.differs === null
+      ? `not comparable by key, severity ${d.severity}`
+      : row.differs
+        ? `differs, severity ${d.severity}`
+        : 'same';
   const lines = [
-    `## ${row.dimension.title} (${row.dimension.slug}) — ${row.differs ? `differs, severity ${d.severity}` : 'same'}`,
+    `## ${row.dimension.title} (${row.dimension.slug}) — ${verdict}`,
     `Baseline (upstream Kubernetes): ${row.dimension.baseline}`,
     ...providers.flatMap((p) => cellLines(p, row.cells[p as keyof CompareRow['cells']])),
   ];
-  if (row.differs && d.summary) lines.push(`Divergence: ${d.summary}`);
+  if (row.differs && row.groups) lines.push(`Alike: ${row.groups.map((g) => g.join(', ')).join(' | ')}`);
+  if (row.differs !== false && d.summary) lines.push(`Divergence: ${d.summary}`);
   return lines.join('\n');
 }
 
@@ -80,11 +90,30 @@ export function factText(f: Fact): string {
     `# ${f.id}`,
     `${f.provider} / ${f.topic} / ${f.dimension}${f.variant ? ` (variant: ${f.variant}${f.default ? ', default' : ''})` : ''}`,
     `Value: ${f.value}`,
+    `Status: ${f.status}`,
     f.details,
     `Verified ${f.verified}, confidence ${f.confidence}${f.tags.length > 0 ? `, tags: ${f.tags.join(', ')}` : ''}`,
     'Sources:',
     ...f.sources.map((s) => `- ${s.title}: ${s.url}`),
   ].join('\n');
+}
+
+export function factListText(page: FactsPage): string {
+  if (page.items.length === 0) return 'No facts match.';
+  const more = page.next ? `\nMore: call list_facts again with cursor "${page.next}".` : '';
+  return [`# ${page.items.length} facts`, ...page.items.map((f) => `- ${f.id}: ${factLine(f)}`)].join('\n') + more;
+}
+
+function changeLine(e: TimelineEntry): string {
+  const when = e.on ?? `Kubernetes ${e.version}`;
+  const replaced = e.replaced_by ? ` (replaced by ${e.replaced_by})` : '';
+  return `- ${when} ${e.fact.id}: ${e.what}${replaced} — ${e.sources.map((s) => s.url).join(' ')}`;
+}
+
+export function timelineText(t: Timeline): string {
+  const dated = t.items.length > 0 ? t.items.map(changeLine) : [`No dated change between ${t.from} and ${t.to}.`];
+  const versioned = t.by_version.length > 0 ? ['', '## By Kubernetes version', ...t.by_version.map(changeLine)] : [];
+  return [`# Changes from ${t.from} to ${t.to}: ${t.items.length}`, ...dated, ...versioned].join('\n');
 }
 
 export function topicsText(items: readonly TopicSummary[]): string {

@@ -3,18 +3,30 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import { CompareSchema, DiffSchema, FactSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
+import { CompareSchema, DiffSchema, FactSchema, FactsPageSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
 import { AskSchema } from '../domain/ask.js';
 import { IpCapacitySchema } from '../domain/calculators.js';
+import { TimelineSchema } from '../domain/timeline.js';
 import { ask } from '../kb/ask/index.js';
 import { ipCapacity } from '../kb/calculators/index.js';
 import { listTopics } from '../kb/catalog.js';
 import { compare, diff } from '../kb/compare.js';
 import { BadInputError, NotFoundError } from '../kb/errors.js';
-import { getFact } from '../kb/facts.js';
+import { getFact, listFacts, MAX_PAGE_SIZE } from '../kb/facts.js';
 import type { Kb } from '../kb/kb.js';
 import { MAX_SEARCH_LIMIT, search } from '../kb/search.js';
-import { askText, compareText, diffText, factText, ipCapacityText, searchText, topicsText } from './text.js';
+import { timeline } from '../kb/timeline.js';
+import {
+  askText,
+  compareText,
+  diffText,
+  factListText,
+  factText,
+  ipCapacityText,
+  searchText,
+  timelineText,
+  topicsText,
+} from './text.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -87,11 +99,51 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
   );
 
   server.registerTool(
+    'list_facts',
+    {
+      title: 'List facts',
+      description:
+        'Facts filtered by provider, topic, dimension, tag or lifecycle status (e.g. every preview feature of GKE), in id order, a page at a time; pass `next` back as cursor.',
+      inputSchema: {
+        provider: provider.optional(),
+        topic: topic.optional(),
+        dimension: z.string().max(200).optional().describe('a dimension slug, or topic/dimension'),
+        tag: z.string().max(100).optional().describe('facts carrying this tag, e.g. time-sensitive'),
+        status: z
+          .string()
+          .max(100)
+          .optional()
+          .describe('ga, preview, deprecated, retired or unavailable, or a comma-separated list of them'),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_PAGE_SIZE)
+          .optional()
+          .describe(`facts per page, 1 to ${MAX_PAGE_SIZE} (default 50)`),
+        cursor: z.string().max(500).optional().describe('the `next` value of the previous page'),
+      },
+      outputSchema: FactsPageSchema.shape,
+      annotations: readOnly,
+    },
+    async (args) =>
+      toolResult(
+        log,
+        'list_facts',
+        () => {
+          const { items, next } = listFacts(kb, args);
+          return { items, next };
+        },
+        factListText,
+      ),
+  );
+
+  server.registerTool(
     'compare',
     {
       title: 'Compare providers on a topic',
       description:
-        "The comparison matrix of a topic: per dimension the upstream Kubernetes baseline, each provider's facts, whether they differ, and the divergence.",
+        "The comparison matrix of a topic: per dimension the upstream Kubernetes baseline, each provider's facts, whether they differ (from the facts' comparable keys; null when the dimension cannot be compared), the groups of providers that behave alike, and the divergence.",
       inputSchema: {
         topic,
         providers: z
@@ -152,6 +204,24 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
       annotations: readOnly,
     },
     async ({ id }) => toolResult(log, 'get_fact', () => getFact(kb, id), factText),
+  );
+
+  server.registerTool(
+    'timeline',
+    {
+      title: 'What changes when',
+      description:
+        'Dated changes, retirements and new defaults of the facts in a window (default: the next 12 months), soonest first, each with its fact and sources; changes tied only to a Kubernetes version are listed apart.',
+      inputSchema: {
+        from: z.string().max(20).optional().describe('ISO date, the first day of the window (default: today)'),
+        to: z.string().max(20).optional().describe('ISO date, the last day (default: from + 12 months; at most 10 years on)'),
+        provider: provider.optional(),
+        topic: topic.optional(),
+      },
+      outputSchema: TimelineSchema.shape,
+      annotations: readOnly,
+    },
+    async (args) => toolResult(log, 'timeline', () => timeline(kb, args), timelineText),
   );
 
   server.registerTool(

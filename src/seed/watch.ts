@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
 import { factId, PROVIDER_SLUGS } from '../domain/seed.js';
+import { type LockFile, LockFileSchema, type PageLock, type WatchSummary } from '../domain/sources-lock.js';
 import type { Seed } from './read.js';
 
 /**
@@ -10,34 +10,8 @@ import type { Seed } from './read.js';
  * or changed. It never edits a fact: re-reading the page and moving its `checked` date is a reviewer's job.
  */
 
-export const LOCK_FILE = 'sources.lock.json';
-
-export const PageLockSchema = z.object({
-  fingerprint: z.string(),
-  etag: z.string().optional(),
-  last_modified: z.string().optional(),
-  /** When the fingerprint was taken (ISO time). */
-  fingerprinted_at: z.string(),
-});
-export type PageLock = z.infer<typeof PageLockSchema>;
-
-export const WatchSummarySchema = z.object({
-  at: z.string(),
-  pages: z.number().int(),
-  unchanged: z.number().int(),
-  changed: z.number().int(),
-  new: z.number().int(),
-  gone: z.number().int(),
-  redirected: z.number().int(),
-  errors: z.number().int(),
-});
-export type WatchSummary = z.infer<typeof WatchSummarySchema>;
-
-export const LockFileSchema = z.object({
-  last_run: WatchSummarySchema.nullable(),
-  pages: z.record(z.string(), PageLockSchema),
-});
-export type LockFile = z.infer<typeof LockFileSchema>;
+export type { LockFile, PageLock, WatchSummary } from '../domain/sources-lock.js';
+export { LOCK_FILE, LockFileSchema, PageLockSchema, WatchSummarySchema } from '../domain/sources-lock.js';
 
 export type PageState = 'unchanged' | 'changed' | 'new' | 'gone' | 'redirected' | 'error';
 

@@ -64,7 +64,9 @@ describe('bin/cloudiff.js (subprocess, from another working directory)', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^DIMENSION +DIFFERS +AWS +GCP$/m);
-    expect(stdout).toMatch(/^Cluster DNS server +medium +CoreDNS as an EKS add-on \[1\] +- kube-dns \(default\) \[2\]$/m);
+    expect(stdout).toMatch(
+      /^Cluster DNS server +n\/a \(medium\) +CoreDNS as an EKS add-on \[1\] +- kube-dns \(default\) \[2\]$/m,
+    );
     expect(stdout).toMatch(/^ {20,}- Cloud DNS \(Cloud DNS for GKE\) \[3\]$/m);
     expect(stdout).toContain(`[1] ${URLS.eksCoreDns} — Manage CoreDNS`);
     expect(stdout).toContain(`[2] ${URLS.gkeKubeDns}`);
@@ -161,11 +163,23 @@ describe('cloudiff commands (in-process, local database and --url)', () => {
     expect(limit.stderr).toContain('--limit: must be an integer from 1 to 50, got "0"');
   });
 
+  it('timeline --json equals GET /v1/timeline; a bad date exits 2 naming the parameter', async () => {
+    const json = await both(['timeline', '--from', '2027-01-01', '--provider', 'gke', '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(await rest('/v1/timeline?from=2027-01-01&provider=gke'));
+    const table = await both(['timeline', '--from', '2027-01-01', '--to', '2027-06-30']);
+    expect(table.stdout).toContain('0 dated changes from 2027-01-01 to 2027-06-30');
+    const bad = await both(['timeline', '--to', '2027-13-01']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('cloudiff: to: must be an ISO date (YYYY-MM-DD), got "2027-13-01"\n');
+  });
+
   it('fact prints the fact with its sources; --json equals GET /v1/facts/{id}', async () => {
     const id = 'gcp/dns/cluster-dns-server#cloud-dns-for-gke';
     const table = await both(['fact', id]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^value +Cloud DNS$/m);
+    expect(table.stdout).toMatch(/^status +ga$/m);
     expect(table.stdout).toContain(`- ${URLS.gkeCloudDns} — Using Cloud DNS for GKE`);
     const json = await both(['fact', id, '--json']);
     expect(JSON.parse(json.stdout)).toEqual(await rest(`/v1/facts/${encodeURIComponent(id)}`));
@@ -199,7 +213,7 @@ describe('cloudiff commands (in-process, local database and --url)', () => {
 
   it('exits 2 on an unknown command, an unknown flag or a missing argument', async () => {
     const cases: [string[], string][] = [
-      [['frobnicate'], 'unknown command "frobnicate"; commands: ask, compare, diff, search, fact, topics, help'],
+      [['frobnicate'], 'unknown command "frobnicate"; commands: ask, compare, diff, search, fact, topics, timeline, help'],
       [['compare', 'dns', '--bogus'], "Unknown option '--bogus'"],
       [['search', 'dns', '--providers', 'aws'], "Unknown option '--providers'"],
       [['compare'], 'missing topic; usage: cloudiff compare <topic>'],

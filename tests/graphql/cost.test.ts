@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildSchema, type GraphQLField, type GraphQLObjectType, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_QUERY_COST, queryCost } from '../../src/graphql/cost.js';
-import { SCHEMA } from '../../src/graphql/index.js';
+import { MAX_QUERY_DEPTH, SCHEMA } from '../../src/graphql/index.js';
 import { fixtureApp, REAL_SEED, seededDb } from '../helpers/app.js';
 import { gql } from './client.js';
 
@@ -58,6 +58,17 @@ function firstScalar(type: GraphQLObjectType): string {
   return scalar?.name ?? '__typename';
 }
 
+/** How deep the query's selections nest (Mercurius refuses more than MAX_QUERY_DEPTH before any cost is counted). */
+function depthOf(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const c of text) {
+    if (c === '{') max = Math.max(max, ++depth);
+    if (c === '}') depth--;
+  }
+  return max - 1;
+}
+
 /** Every key of an answer, at every level and in every list item: the fields the server resolved. */
 function fieldsAnswered(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + fieldsAnswered(v), 0);
@@ -76,6 +87,11 @@ describe('the GraphQL query cost', () => {
         const text = `{ ${selection(query, 2 + pick(4), pick)} }`;
         const cost = queryCost(schema, real.kb.snapshot(), parse(text));
         const { status, body } = await gql(real, text);
+        if (depthOf(text) > MAX_QUERY_DEPTH) {
+          expect(status).toBe(400);
+          expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+          return;
+        }
         if (cost > MAX_QUERY_COST) {
           expect(status).toBe(400);
           expect(body.errors?.[0]?.extensions).toMatchObject({ limit: 'MAX_QUERY_COST' });

@@ -95,14 +95,30 @@ describe('GraphQL Query.providers and Query.topics', () => {
     const { body } = await gql(
       app,
       `{ topic(slug: "dns") { slug title summary aliases dimensions { slug title question baseline keywords
-        divergence { summary severity example migration { direction from { slug } to { slug } note } } } } }`,
+        compareBy unit values divergence { summary severity example migration { direction from { slug } to { slug } note } } } } }`,
     );
     const expected = await rest('/v1/topics/dns');
     const topic = body.data?.topic as { dimensions: Record<string, unknown>[] };
     expect(topic.dimensions).toEqual(
       expected.dimensions.map(
-        ({ topic: _topic, divergence, ...d }: { topic: string; divergence: { migration: Record<string, unknown>[] } }) => ({
+        ({
+          topic: _topic,
+          divergence,
+          compare_by,
+          unit,
+          values,
+          ...d
+        }: {
+          topic: string;
+          compare_by?: string;
+          unit?: string;
+          values?: string[];
+          divergence: { migration: Record<string, unknown>[] };
+        }) => ({
           ...d,
+          compareBy: compare_by ?? null,
+          unit: unit ?? null,
+          values: values ?? null,
           divergence: {
             ...divergence,
             migration: divergence.migration.map((m) => ({ ...m, from: { slug: m.from }, to: { slug: m.to } })),
@@ -203,7 +219,7 @@ describe('GraphQL Query.compare', () => {
       app,
       `{ compare(topic: "dns", providers: ["eks", "gcp"]) {
           topic { slug } providers { slug } dataset { version }
-          rows { dimension { key } differs divergence { severity } cells { provider { slug } facts { id default } } } } }`,
+          rows { dimension { key } differs groups { slug } divergence { severity } cells { provider { slug } facts { id default } } } } }`,
     );
     expect(status).toBe(200);
     expect(body).toEqual({
@@ -215,7 +231,8 @@ describe('GraphQL Query.compare', () => {
           rows: [
             {
               dimension: { key: 'dns/cluster-dns-server' },
-              differs: true,
+              differs: null,
+              groups: null,
               divergence: { severity: 'medium' },
               cells: [
                 { provider: { slug: 'aws' }, facts: [{ id: 'aws/dns/cluster-dns-server', default: true }] },
@@ -231,6 +248,7 @@ describe('GraphQL Query.compare', () => {
             {
               dimension: { key: 'dns/ndots' },
               differs: false,
+              groups: [[{ slug: 'aws' }, { slug: 'gcp' }]],
               divergence: { severity: 'low' },
               cells: [
                 { provider: { slug: 'aws' }, facts: [{ id: 'aws/dns/ndots', default: true }] },

@@ -24,7 +24,8 @@ export function seededDb(seedDir = FIXTURE_SEED, path = ':memory:'): Db {
 }
 
 export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...overrides });
+  // the fixture seed has no source-watch lock file: sources_watch stays null whatever the real seed's lock says
+  return loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', SEED_DIR: FIXTURE_SEED, ...overrides });
 }
 
 /**

@@ -79,6 +79,7 @@ describe('GET /v1/topics', () => {
         question: 'What does a Service of type LoadBalancer provision?',
         baseline: "The cloud provider's controller provisions an external load balancer.",
         keywords: ['service type loadbalancer', 'nlb', 'standard sku'],
+        compare_by: 'key',
         divergence: {
           summary: 'Each cloud creates its own kind of layer 4 load balancer.',
           severity: 'critical',
@@ -116,8 +117,11 @@ describe('GET /v1/compare', () => {
       'gcp/dns/cluster-dns-server#kube-dns',
       'gcp/dns/cluster-dns-server#cloud-dns-for-gke',
     ]);
-    expect(server.differs).toBe(true);
+    // cluster-dns-server declares no compare_by: its free-text values are not compared
+    expect(server.differs).toBeNull();
+    expect(server.groups).toBeNull();
     expect(ndots.differs).toBe(false);
+    expect(ndots.groups).toEqual([['aws', 'gcp']]);
     expect(server.divergence.severity).toBe('medium');
     expect(body.dataset.version).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -133,6 +137,15 @@ describe('GET /v1/compare', () => {
   it('returns 400 naming the parameter when topic is missing or repeated', async () => {
     expectError(await get('/v1/compare'), 400, /query parameter "topic": is required/);
     expectError(await get('/v1/compare?topic=dns&topic=dns'), 400, /query parameter "topic"/);
+  });
+
+  it('computes differs and groups from the keys of the default facts, for the requested providers only', async () => {
+    const row = async (providers: string) =>
+      (await get(`/v1/compare?topic=load-balancing&providers=${providers}`)).json().rows[0];
+    // aws: nlb; azure and gcp: l4-passthrough
+    expect(await row('aws,azure,gcp')).toMatchObject({ differs: true, groups: [['aws'], ['azure', 'gcp']] });
+    expect(await row('azure,gcp')).toMatchObject({ differs: false, groups: [['azure', 'gcp']] });
+    expect(await row('gcp')).toMatchObject({ differs: false, groups: [['gcp']] });
   });
 
   it('returns 400 naming providers and the valid values for an unknown provider', async () => {
@@ -169,6 +182,17 @@ describe('GET /v1/diff', () => {
   it('refuses the same provider on both sides and names from/to when missing', async () => {
     expectError(await get('/v1/diff?from=aws&to=eks'), 400, /query parameter "to": must differ from "from"/);
     expectError(await get('/v1/diff?to=aws'), 400, /query parameter "from": is required/);
+  });
+});
+
+describe('GET /v1/facts?status=', () => {
+  it('returns 400 naming status and the valid values for any other word', async () => {
+    expectError(
+      await get('/v1/facts?status=ga,beta'),
+      400,
+      /query parameter "status": unknown status "beta"; use one of ga, preview, deprecated, retired, unavailable/,
+    );
+    expectError(await get('/v1/facts?status=,'), 400, /query parameter "status": must name a status/);
   });
 });
 

@@ -35,7 +35,7 @@ async function rest(path: string): Promise<unknown> {
 }
 
 describe('MCP /mcp', () => {
-  it('lists the seven tools with input and output schemas', async () => {
+  it('lists the nine tools with input and output schemas', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
       'ask',
@@ -43,8 +43,10 @@ describe('MCP /mcp', () => {
       'diff',
       'get_fact',
       'ip_capacity',
+      'list_facts',
       'list_topics',
       'search_facts',
+      'timeline',
     ]);
     const compare = tools.find((t) => t.name === 'compare');
     expect(compare?.inputSchema.required).toEqual(['topic']);
@@ -57,7 +59,9 @@ describe('MCP /mcp', () => {
     const result = await call('compare', { topic: 'dns', providers: ['aws', 'gke'] });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual(await rest('/v1/compare?topic=dns&providers=aws,gcp'));
-    expect(result.text).toContain('## Cluster DNS server (cluster-dns-server) — differs, severity medium');
+    // the fixture's cluster-dns-server declares no compare_by: its cells are not compared
+    expect(result.text).toContain('## Cluster DNS server (cluster-dns-server) — not comparable by key, severity medium');
+    expect(result.text).toContain('## ndots (ndots) — same');
     expect(result.text).toContain(
       '- aws: CoreDNS as an EKS add-on — https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html',
     );

@@ -11,7 +11,8 @@ import { FIXTURE_SEED, fixtureApp, seededDb, tempDir } from '../helpers/app.js';
 
 /**
  * The fixture with every optional field of seed v2 in use: a dimension compared by enum (a key on each fact),
- * a fact scoped by `applies` with a dated change, and a fact whose two sources were checked on different days.
+ * a fact scoped by `applies` with a dated change, a fact whose two sources were checked on different days, and a
+ * dimension (ndots) that declares no compare_by.
  */
 function v2Seed(): string {
   const dir = tempDir();
@@ -36,6 +37,11 @@ function v2Seed(): string {
     title: 'Using CoreDNS for Service Discovery',
     checked: '2026-02-03',
   });
+  // ndots stays a dimension that declares no compare_by, its facts without a key
+  const ndots = topic.dimensions[1];
+  delete ndots.compare_by;
+  delete ndots.unit;
+  for (const cell of Object.values(ndots.facts) as { key?: unknown }[][]) for (const f of cell) delete f.key;
   writeFileSync(file, stringify(topic));
   return dir;
 }

@@ -11,6 +11,9 @@ export const FactsQuerySchema = z.object({
   topic: queryString('a topic slug, e.g. dns').optional(),
   dimension: queryString('a dimension slug, or topic/dimension').optional(),
   tag: queryString('facts carrying this tag').optional(),
+  status: queryString(
+    'facts in this lifecycle status: one of ga, preview, deprecated, retired, unavailable, or a comma-separated list',
+  ).optional(),
   verified_before: queryString('ISO date: facts last verified before it').optional(),
   limit: z.coerce
     .number()
@@ -51,7 +54,7 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
       schema: {
         operationId: 'listFacts',
         tags: ['facts'],
-        summary: 'Facts filtered by provider, topic, dimension, tag or verification date, a page at a time',
+        summary: 'Facts filtered by provider, topic, dimension, tag, status or verification date, a page at a time',
         description: 'Pages follow fact id order. Pass `next` back as `cursor`; the `Link` header carries the next page too.',
         querystring: FactsQuerySchema,
         response: { 200: FactsPageSchema, ...readErrors },

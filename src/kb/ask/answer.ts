@@ -148,8 +148,10 @@ export function composeAnswer({ snap, index, question, rows, named, order }: Ans
 
   if (focus.length >= 2) {
     const summary = trimStop(dim.divergence.summary);
-    if (differs(dim, focus) && summary) parts.push(`${summary}.`);
-    else if (!differs(dim, focus)) parts.push(`${list(focus.map(name))} state the same value here.`);
+    // null: the dimension's cells cannot be compared by key, so the divergence says how they differ
+    const differ = differs(dim, focus);
+    if (differ !== false && summary) parts.push(`${summary}.`);
+    else if (differ === false) parts.push(`${list(focus.map(name))} state the same value here.`);
   }
   if (question.migrates && named.length >= 2) {
     const [from, to] = named as [ProviderSlug, ProviderSlug];
