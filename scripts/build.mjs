@@ -1,13 +1,17 @@
 // `npm run build` (and before `npm start`): compiles src/ to dist/ with esbuild, file by file, keeping the
 // layout (modules find migrations/ and package.json at the same relative depth as in src/). Production runs
 // plain JavaScript: no TypeScript loader in the server process, a faster start and a smaller footprint.
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 const src = join(root, 'src');
-const out = join(root, 'dist');
+const dist = join(root, 'dist');
+// built beside dist/ and swapped in by renames: a CLI run or a server start reading dist/ meanwhile (bin/cloudiff.js
+// rebuilds a stale dist/ on its own) never sees a half-written tree, and concurrent builds do not delete each other's
+const out = join(root, `dist.tmp-${process.pid}`);
+const old = join(root, `dist.old-${process.pid}`);
 
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -33,3 +37,16 @@ for (const f of files.filter((f) => !f.endsWith('.ts'))) {
   mkdirSync(dirname(dest), { recursive: true });
   copyFileSync(f, dest);
 }
+try {
+  renameSync(dist, old);
+} catch (err) {
+  if (err.code !== 'ENOENT') throw err;
+}
+try {
+  renameSync(out, dist);
+} catch (err) {
+  // another build swapped its tree in between the two renames: built from the same sources, it stays
+  if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+  rmSync(out, { recursive: true, force: true });
+}
+rmSync(old, { recursive: true, force: true });

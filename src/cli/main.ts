@@ -1,7 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
 import { type Backend, CliFailure, EXIT } from './backend.js';
 import { escapeControls, escapeDeep, safeJson } from './escape.js';
 import { askMiss, renderAsk, renderCompare, renderDiff, renderFact, renderSearch, renderTopics } from './render.js';
@@ -198,8 +197,9 @@ async function openBackend(url: string | undefined, env: NodeJS.ProcessEnv, io: 
     const { RemoteBackend } = await import('./remote.js');
     return new RemoteBackend(url);
   }
+  // loaded here, not at the top: a --url run needs neither zod (config) nor SQLite and drizzle (local)
+  const [{ loadConfig }, { LocalBackend }] = await Promise.all([import('../config.js'), import('./local.js')]);
   const config = loadConfig(env);
-  const { LocalBackend } = await import('./local.js');
   return new LocalBackend({
     // set explicitly: relative to the working directory, like the server; unset: the clone's own files
     dbPath: env.DB_PATH ? resolve(config.DB_PATH) : resolve(PACKAGE_ROOT, config.DB_PATH),
