@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
 import { type Backend, CliFailure, EXIT } from './backend.js';
+import { escapeControls, escapeDeep, safeJson } from './escape.js';
 import {
   askMiss,
   renderAsk,
@@ -73,8 +73,12 @@ function noPositionals(positionals: string[], command: string): void {
   if (positionals.length > 0) throw usageError(`${command} takes no arguments, got: ${positionals.join(' ')}`);
 }
 
-function print(out: Output, value: unknown, render: () => string): void {
-  out.io.stdout(out.json ? `${JSON.stringify(value, null, 2)}\n` : render());
+/**
+ * Prints a command's answer: its JSON, or the table `render` draws from the object with every string escaped
+ * (src/cli/escape.ts), so control characters in stored or served text show as visible escapes and widths hold.
+ */
+function print<T>(out: Output, value: T, render: (safe: T, width: number) => string): void {
+  out.io.stdout(out.json ? `${safeJson(value)}\n` : render(escapeDeep(value), out.width));
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -86,7 +90,7 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     async run(backend, { positionals }, out) {
       const result = await backend.ask(text(positionals, 'question', this.usage));
-      print(out, result, () => renderAsk(result, out.width));
+      print(out, result, renderAsk);
       if (result.matches.length > 0) return EXIT.ok;
       out.io.stderr(`${askMiss(result)}\n`);
       return EXIT.notFound;
@@ -100,7 +104,7 @@ const COMMANDS: Record<string, Command> = {
     options: { providers: { type: 'string', short: 'p' } },
     async run(backend, { values, positionals }, out) {
       const result = await backend.compare(one(positionals, 'topic', this.usage), values.providers as string | undefined);
-      print(out, result, () => renderCompare(result, out.width));
+      print(out, result, renderCompare);
       return EXIT.ok;
     },
   },
@@ -114,7 +118,7 @@ const COMMANDS: Record<string, Command> = {
       noPositionals(positionals, 'diff');
       if (!values.from || !values.to) throw usageError(`--from and --to are required; usage: ${this.usage}`);
       const result = await backend.diff(values.from as string, values.to as string, values.topic as string | undefined);
-      print(out, result, () => renderDiff(result, out.width));
+      print(out, result, renderDiff);
       return EXIT.ok;
     },
   },
@@ -138,7 +142,7 @@ const COMMANDS: Record<string, Command> = {
         topic: values.topic as string | undefined,
         limit,
       });
-      print(out, result, () => renderSearch(result, out.width));
+      print(out, result, renderSearch);
       if (result.items.length > 0) return EXIT.ok;
       out.io.stderr(`no results for "${q}"\n`);
       return EXIT.notFound;
@@ -152,7 +156,7 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     async run(backend, { positionals }, out) {
       const result = await backend.fact(one(positionals, 'fact id', this.usage));
-      print(out, result, () => renderFact(result, out.width));
+      print(out, result, renderFact);
       return EXIT.ok;
     },
   },
@@ -164,7 +168,7 @@ const COMMANDS: Record<string, Command> = {
     async run(backend, { positionals }, out) {
       noPositionals(positionals, 'topics');
       const result = await backend.topics();
-      print(out, result, () => renderTopics(result.items, out.width));
+      print(out, result, (r, width) => renderTopics(r.items, width));
       return EXIT.ok;
     },
   },
@@ -179,7 +183,7 @@ const COMMANDS: Record<string, Command> = {
       const pick = (k: string) => values[k] as string | undefined;
       const query = { from: pick('from'), to: pick('to'), provider: pick('provider'), topic: pick('topic') };
       const result = await backend.timeline(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)));
-      print(out, result, () => renderTimeline(result, out.width));
+      print(out, result, renderTimeline);
       return EXIT.ok;
     },
   },
@@ -217,8 +221,9 @@ async function openBackend(url: string | undefined, env: NodeJS.ProcessEnv, io: 
     const { RemoteBackend } = await import('./remote.js');
     return new RemoteBackend(url);
   }
+  // loaded here, not at the top: a --url run needs neither zod (config) nor SQLite and drizzle (local)
+  const [{ loadConfig }, { LocalBackend }] = await Promise.all([import('../config.js'), import('./local.js')]);
   const config = loadConfig(env);
-  const { LocalBackend } = await import('./local.js');
   return new LocalBackend({
     // set explicitly: relative to the working directory, like the server; unset: the clone's own files
     dbPath: env.DB_PATH ? resolve(config.DB_PATH) : resolve(PACKAGE_ROOT, config.DB_PATH),
@@ -270,12 +275,36 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise
   }
 }
 
-/** Runs one command line; returns the exit code. Every failure is a message on stderr, never a stack trace. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io?: Io): Promise<number> {
-  const out: Io = io ?? {
+/**
+ * A reader that went away (`cloudiff topics | head -1`) is not a failure: the answer was wanted only in part.
+ * EPIPE on stdout ends the run quietly with exit 0; on stderr it is ignored (the exit code still tells).
+ */
+function quietOnEpipe(stream: NodeJS.WriteStream, onEpipe: () => void): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    onEpipe();
+  });
+}
+
+function processIo(): Io {
+  quietOnEpipe(process.stdout, () => process.exit(EXIT.ok));
+  quietOnEpipe(process.stderr, () => {});
+  return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     columns: process.stdout.columns,
+  };
+}
+
+/** Runs one command line; returns the exit code. Every failure is a message on stderr, never a stack trace. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io?: Io): Promise<number> {
+  const raw = io ?? processIo();
+  // every byte printed passes here: a command, a message or a renderer that forgot escapeDeep still cannot
+  // reach the terminal with a control character (escaping is idempotent, so escaped text passes unchanged)
+  const out: Io = {
+    stdout: (t) => raw.stdout(escapeControls(t)),
+    stderr: (t) => raw.stderr(escapeControls(t)),
+    columns: raw.columns,
   };
   try {
     return await dispatch(argv, env, out);

@@ -1,6 +1,7 @@
 import type { Compare, CompareRow, Diff, Fact, SearchResult, TopicSummary } from '../domain/api.js';
 import type { Ask } from '../domain/ask.js';
 import type { Timeline, TimelineEntry } from '../domain/timeline.js';
+import { escapeControls } from './escape.js';
 import { hanging, table, wrap } from './table.js';
 
 /**
@@ -98,9 +99,14 @@ export function renderDiff(d: Diff, width: number): string {
   );
 }
 
-/** Snippets arrive HTML-escaped with <mark>: a terminal gets the plain text. */
+/**
+ * Snippets arrive HTML-escaped with <mark>: a terminal gets the plain text, escaped again after decoding (an
+ * entity such as `&#27;` from a server would otherwise become a raw control character).
+ */
 export function plainText(html: string): string {
-  return html.replace(/<\/?mark>/g, '').replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+  return escapeControls(
+    html.replace(/<\/?mark>/g, '').replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
+  );
 }
 
 export function renderSearch(r: SearchResult, width: number): string {

@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_SEED, fixtureApp, tempDir } from '../helpers/app.js';
+import { FIXTURE_SEED, fixtureApp, REAL_SEED, tempDir } from '../helpers/app.js';
 import { freePort } from '../helpers/server.js';
-import { type CliRun, cliEnv, runBin, runMain } from './helpers.js';
+import { BIN, type CliRun, cliEnv, runBin, runMain } from './helpers.js';
 
 let app: FastifyInstance;
 let url: string;
@@ -248,5 +250,16 @@ describe('cloudiff commands (in-process, local database and --url)', () => {
     const lines = run.stdout.split('\n').filter((l) => !l.startsWith('['));
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
     expect(run.stdout).toContain('Passthrough');
+  });
+});
+
+describe('bin/cloudiff.js into a pipe the reader closes (`cloudiff diff --from aws --to gcp | head -c 1`)', () => {
+  it('exits 0 quietly, no stack trace', async () => {
+    // the real seed: its answer is larger than a pipe's buffer, so the write is still under way when head exits
+    const realEnv = cliEnv(tempDir('cloudiff-cli-pipe-'), REAL_SEED, { NODE: process.execPath, BIN });
+    await runMain(['topics'], realEnv); // creates the database, so the run prints no notice
+    const script = '"$NODE" "$BIN" diff --from aws --to gcp | head -c 1 >/dev/null; echo "exit $PIPESTATUS"';
+    const { stdout, stderr } = await promisify(execFile)('bash', ['-c', script], { cwd: dir, env: realEnv });
+    expect({ stdout, stderr }).toEqual({ stdout: 'exit 0\n', stderr: '' });
   });
 });
