@@ -32,6 +32,8 @@ export const TOPIC_SLUGS = [
   'secrets-encryption',
   'service-mesh',
   'policy-governance',
+  'backup-dr',
+  'registry',
 ] as const;
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
