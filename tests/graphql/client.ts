@@ -4,7 +4,7 @@ export interface GqlAnswer {
   status: number;
   body: {
     data?: Record<string, unknown> | null;
-    errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; argument?: string } }[];
+    errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; argument?: string; limit?: string } }[];
   };
   headers: Record<string, unknown>;
 }
