@@ -235,7 +235,11 @@ async function mainRun(): Promise<void> {
       { name: 'REST compare', proc: service, requests: [{ method: 'GET', path: comparePath }] },
       { name: 'REST facts page (50)', proc: service, requests: [{ method: 'GET', path: '/v1/facts?limit=50&provider=gcp' }] },
       // the web UI's page of the same topic: issue 15 asks it to answer within 2x a cached compare
-      { name: 'web topic page', proc: service, requests: [{ method: 'GET', path: comparePath.replace(/^\/v1\/compare\?topic=/, '/topics/') }] },
+      {
+        name: 'web topic page',
+        proc: service,
+        requests: [{ method: 'GET', path: comparePath.replace(/^\/v1\/compare\?topic=/, '/topics/') }],
+      },
     ];
     const searches = (headers: Record<string, string>) =>
       SEARCHES.map((q) => ({ method: 'GET' as const, path: `/v1/search?q=${encodeURIComponent(q)}`, headers }));
