@@ -15,13 +15,16 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         tags: ['compare'],
         summary: 'The comparison matrix of a topic: a row per dimension, a cell per provider',
         querystring: z.object({
-          topic: queryString('topic slug, e.g. load-balancing'),
+          topic: queryString('topic slug or one of its aliases, e.g. load-balancing or "load balancer"'),
           providers: queryString('comma-separated providers (default: all three), e.g. aws,gcp').optional(),
+          dimension: queryString(
+            "comma-separated dimension slugs of the topic (default: all), rows in the topic's order, e.g. default-lb-for-service",
+          ).optional(),
         }),
         response: { 200: CompareSchema, ...readErrors },
       },
     },
-    async (request) => compare(kb, request.query.topic, request.query.providers),
+    async (request) => compare(kb, request.query.topic, request.query.providers, request.query.dimension),
   );
 
   app.get(
