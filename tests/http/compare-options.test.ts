@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureApp } from '../helpers/app.js';
 import { gql } from '../graphql/client.js';
+import { fixtureApp, REAL_SEED, seededDb } from '../helpers/app.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -19,7 +19,10 @@ describe('GET /v1/compare?dimension=', () => {
     const all = (await get('/v1/compare?topic=dns')).json();
     const res = await get('/v1/compare?topic=dns&dimension=ndots');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ...all, rows: all.rows.filter((r: { dimension: { slug: string } }) => r.dimension.slug === 'ndots') });
+    expect(res.json()).toEqual({
+      ...all,
+      rows: all.rows.filter((r: { dimension: { slug: string } }) => r.dimension.slug === 'ndots'),
+    });
   });
 
   it("keeps the topic's row order whatever the order of the list, and accepts topic/dimension", async () => {
@@ -80,5 +83,23 @@ describe('GraphQL compare(dimensions:)', () => {
     expect(body.data?.compare).toBeNull();
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'dimensions' });
     expect(body.errors?.[0]?.message).toMatch(/unknown dimension "nope" in topic dns; use one of cluster-dns-server, ndots/);
+  });
+});
+
+describe('topic aliases on the real seed', () => {
+  it('refuses an alias two topics share, naming both', async () => {
+    const realApp = await fixtureApp({}, seededDb(REAL_SEED));
+    try {
+      const res = await realApp.inject({ method: 'GET', url: '/v1/compare?topic=Transit%20Gateway' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toBe(
+        'query parameter "topic": "Transit Gateway" is an alias of several topics (cross-cloud-connectivity, private-connectivity); use a slug',
+      );
+      const one = await realApp.inject({ method: 'GET', url: '/v1/compare?topic=IPAM&dimension=per-node-pod-range' });
+      expect(one.statusCode).toBe(200);
+      expect(one.json().topic.slug).toBe('ip-allocation');
+    } finally {
+      await realApp.close();
+    }
   });
 });

@@ -131,3 +131,22 @@ describe('VersionedCache.encoded', () => {
     expect(cache.encoded('v2', 'b', 'br')).toBeUndefined();
   });
 });
+
+describe('compressed responses with CORS', () => {
+  it('keeps Vary: Origin beside Vary: Accept-Encoding', async () => {
+    const corsApp = await fixtureApp({ CORS_ORIGINS: 'https://portal.example' });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await corsApp.inject({
+          method: 'GET',
+          url: COMPARE,
+          headers: { origin: 'https://portal.example', 'accept-encoding': 'br' },
+        });
+        expect(res.headers['content-encoding']).toBe('br');
+        expect(String(res.headers.vary).split(', ').sort()).toEqual(['Accept-Encoding', 'Origin']);
+      }
+    } finally {
+      await corsApp.close();
+    }
+  });
+});
