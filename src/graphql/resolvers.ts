@@ -131,8 +131,10 @@ export function createResolvers(kb: Kb, adminCheck: (authorization: string | und
         };
       },
       fact: (_root, { id }: { id: string }) => getFact(kb, id),
-      compare: (_root, args: { topic: string; providers?: string[] | null }) =>
-        compare(kb, args.topic, args.providers?.join(',')),
+      compare: (_root, args: { topic: string; providers?: string[] | null; dimensions?: string[] | null }) =>
+        withArgumentNames({ dimension: 'dimensions' }, () =>
+          compare(kb, args.topic, args.providers?.join(','), args.dimensions?.join(',')),
+        ),
       diff: (_root, args: { from: string; to: string; topic?: string | null }) =>
         diff(kb, args.from, args.to, orUndefined(args.topic)),
       search: (_root, args: { q: string; provider?: string | null; topic?: string | null; first?: number | null }) =>

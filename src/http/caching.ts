@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kb } from '../kb/kb.js';
-import { VersionedCache, wantsFresh } from '../kb/response-cache.js';
+import {
+  compress,
+  type Encoding,
+  MIN_COMPRESSED_BYTES,
+  negotiateEncoding,
+  VersionedCache,
+  wantsFresh,
+} from '../kb/response-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,6 +18,8 @@ declare module 'fastify' {
     cacheKey?: string;
     /** `If-None-Match: *` on an answer not yet known to exist: 304 only if the route answers 200. */
     ifAnyMatch?: boolean;
+    /** The content coding the client accepts for this answer (set for cacheable requests that may be compressed). */
+    encoding?: Encoding;
   }
   interface FastifyContextConfig {
     /** Opt a GET route into ETags and the response cache (every read of the knowledge base). */
@@ -31,12 +40,35 @@ export function etagFor(version: string, url: string): string {
 }
 
 function matches(ifNoneMatch: string, etag: string): boolean {
-  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''));
+}
+
+/**
+ * A compressed answer carries the weak form of the answer's ETag (`W/"…"`), as nginx does: the coded bytes
+ * differ from the identity ones, so a strong tag may not name both, while the content is the same, and
+ * If-None-Match compares weakly, so a tag held in either form revalidates (304) whichever coding is asked.
+ */
+const weak = (etag: string) => (etag.startsWith('W/') ? etag : `W/${etag}`);
+
+function addVary(reply: FastifyReply, header: string): void {
+  const vary = reply.getHeader('vary');
+  const list =
+    vary === undefined
+      ? []
+      : String(vary)
+          .split(',')
+          .map((v) => v.trim());
+  if (!list.some((v) => v.toLowerCase() === header.toLowerCase() || v === '*'))
+    reply.header('vary', [...list, header].join(', '));
 }
 
 /**
  * The knowledge base only changes with its version, so a read's answer is computed once per version and URL:
- * the ETag check and the cached bytes both come before any route work (see VersionedCache).
+ * the ETag check and the cached bytes both come before any route work (see VersionedCache). So is its
+ * compressed form: br or gzip when the client accepts it (`Vary: Accept-Encoding`), made on the first request
+ * that asks and kept beside the bytes; bodies under MIN_COMPRESSED_BYTES and clients that do not ask get the
+ * identity bytes. Routes with their own ETag (a fact's, which If-Match takes: a strong comparison) are never
+ * compressed, so the tag a client reads is always the one a write accepts.
  */
 async function caching(app: FastifyInstance, opts: { kb: Kb }) {
   const { kb } = opts;
@@ -52,7 +84,13 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
     const key = config.cacheKey ? `${config.cacheKey(request)} ${request.url}` : request.url;
     request.cacheKey = key;
     const hit = cache.get(version, key);
-    const etag = hit?.etag ?? config.etag?.(request) ?? etagFor(version, key);
+    if (!config.etag) {
+      addVary(reply, 'Accept-Encoding');
+      request.encoding = negotiateEncoding(request.headers['accept-encoding']);
+    }
+    const encoding = hit && hit.body.length >= MIN_COMPRESSED_BYTES ? request.encoding : undefined;
+    const strong = hit?.etag ?? config.etag?.(request) ?? etagFor(version, key);
+    const etag = encoding ? weak(strong) : strong;
     reply.header('etag', etag).header('cache-control', CACHE_CONTROL);
     const ifNoneMatch = request.headers['if-none-match'];
     if (ifNoneMatch) {
@@ -62,7 +100,16 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
       if (any ? hit !== undefined : matches(ifNoneMatch, etag)) return reply.code(304).send();
       request.ifAnyMatch = any;
     }
-    if (hit && !wantsFresh(request.headers['cache-control'])) return reply.type(hit.contentType).send(hit.body);
+    if (hit && !wantsFresh(request.headers['cache-control'])) {
+      reply.type(hit.contentType);
+      const coded = encoding && cache.encoded(version, key, encoding);
+      if (!coded) return reply.send(hit.body);
+      coded.then(
+        (body) => reply.header('content-encoding', encoding).send(body),
+        (err: Error) => reply.send(err),
+      );
+      return;
+    }
     done();
   });
 
@@ -72,16 +119,20 @@ async function caching(app: FastifyInstance, opts: { kb: Kb }) {
       if (key !== undefined && reply.statusCode >= 400) reply.removeHeader('etag').header('cache-control', 'no-store');
       return payload;
     }
-    cache.set(request.datasetVersion ?? '', key, {
-      etag: reply.getHeader('etag') as string,
-      body: Buffer.from(payload),
-      contentType: String(reply.getHeader('content-type') ?? 'application/json'),
-    });
+    const version = request.datasetVersion ?? '';
+    const etag = reply.getHeader('etag') as string;
+    const body = Buffer.from(payload);
+    cache.set(version, key, { etag, body, contentType: String(reply.getHeader('content-type') ?? 'application/json') });
+    const encoding = body.length >= MIN_COMPRESSED_BYTES ? request.encoding : undefined;
+    if (encoding) reply.header('etag', weak(etag));
     if (request.ifAnyMatch) {
       reply.code(304);
       return null;
     }
-    return payload;
+    if (!encoding) return payload;
+    reply.header('content-encoding', encoding);
+    // the cached compressed bytes when these are the cached bytes (a `no-cache` request recomputes the same answer)
+    return cache.peek(version, key)?.body.equals(body) ? cache.encoded(version, key, encoding) : compress(body, encoding);
   });
 
   app.decorate('responseCache', {

@@ -78,9 +78,37 @@ export function requireProviders(snap: Snapshot, param: string, list: string | u
   return snap.providers.map((p) => p.slug).filter((s) => wanted.has(s));
 }
 
-/** Resolves a topic parameter; 400 naming the parameter and the valid topics when unknown. */
-export function requireTopic(snap: Snapshot, param: string, slug: string): TopicRecord {
-  const t = snap.topicBySlug.get(slug.trim().toLowerCase());
-  if (!t) throw new BadInputError(param, `unknown topic "${slug}"; use one of ${listValues(snap.topics.map((x) => x.slug))}`);
-  return t;
+/** Topics by lower-cased alias, per snapshot: an alias two topics share names neither. */
+const aliasIndexes = new WeakMap<Snapshot, Map<string, TopicRecord[]>>();
+
+function topicsByAlias(snap: Snapshot): Map<string, TopicRecord[]> {
+  let index = aliasIndexes.get(snap);
+  if (!index) {
+    index = new Map();
+    for (const t of snap.topics) {
+      for (const alias of new Set(t.aliases.map((a) => a.trim().toLowerCase())))
+        index.set(alias, [...(index.get(alias) ?? []), t]);
+    }
+    aliasIndexes.set(snap, index);
+  }
+  return index;
+}
+
+/**
+ * Resolves a topic parameter; 400 naming the parameter and the valid topics when unknown. With `aliases`, a
+ * topic's seed aliases (case-insensitive) name it too; an alias several topics share is refused, listing them.
+ */
+export function requireTopic(snap: Snapshot, param: string, slug: string, opts: { aliases?: boolean } = {}): TopicRecord {
+  const needle = slug.trim().toLowerCase();
+  const t = snap.topicBySlug.get(needle);
+  if (t) return t;
+  const named = opts.aliases ? (topicsByAlias(snap).get(needle) ?? []) : [];
+  if (named.length === 1) return named[0] as TopicRecord;
+  if (named.length > 1) {
+    throw new BadInputError(
+      param,
+      `"${slug}" is an alias of several topics (${listValues(named.map((x) => x.slug))}); use a slug`,
+    );
+  }
+  throw new BadInputError(param, `unknown topic "${slug}"; use one of ${listValues(snap.topics.map((x) => x.slug))}`);
 }

@@ -1,10 +1,10 @@
 import type { Compare, CompareRow, Diff, DiffItem, Fact } from '../domain/api.js';
 import { type ProviderSlug, SEVERITIES } from '../domain/seed.js';
 import { requireProvider, requireProviders, requireTopic } from './catalog.js';
-import { BadInputError } from './errors.js';
+import { BadInputError, listValues } from './errors.js';
 import type { Kb } from './kb.js';
 import { compareKeys } from './keys.js';
-import type { DimensionRecord } from './snapshot.js';
+import type { DimensionRecord, TopicRecord } from './snapshot.js';
 import { tokens } from './words.js';
 
 /** Whether the default facts of the given providers have different keys; null when the dimension cannot compare. */
@@ -28,15 +28,44 @@ export function compareRow(
   };
 }
 
-/** The comparison matrix of a topic: one row per dimension in seed order, a cell per requested provider. */
-export function compare(kb: Kb, topicSlug: string, providerList?: string): Compare {
+/**
+ * The dimensions of a comma-separated list (`a,b`, or `topic/a`), in the topic's order; empty means all.
+ * 400 naming `param` and the topic's dimension slugs for one the topic does not have.
+ */
+export function requireDimensions(topic: TopicRecord, param: string, list: string | undefined): DimensionRecord[] {
+  if (list === undefined || list.trim() === '') return topic.dimensions;
+  const wanted = new Set<string>();
+  for (const raw of list.split(',')) {
+    const name = raw.trim().toLowerCase();
+    if (name === '') continue;
+    const slug = name.startsWith(`${topic.slug}/`) ? name.slice(topic.slug.length + 1) : name;
+    if (!topic.dimensions.some((d) => d.slug === slug)) {
+      throw new BadInputError(
+        param,
+        `unknown dimension "${raw.trim()}" in topic ${topic.slug}; use one of ${listValues(
+          topic.dimensions.map((d) => d.slug),
+          50,
+        )}`,
+      );
+    }
+    wanted.add(slug);
+  }
+  return topic.dimensions.filter((d) => wanted.has(d.slug));
+}
+
+/**
+ * The comparison matrix of a topic (named by slug or alias): one row per dimension in seed order (only the
+ * listed ones when `dimensionList` names some), a cell per requested provider.
+ */
+export function compare(kb: Kb, topicSlug: string, providerList?: string, dimensionList?: string): Compare {
   const snap = kb.snapshot();
-  const topic = requireTopic(snap, 'topic', topicSlug);
+  const topic = requireTopic(snap, 'topic', topicSlug, { aliases: true });
   const providers = requireProviders(snap, 'providers', providerList);
+  const dimensions = requireDimensions(topic, 'dimension', dimensionList);
   return {
     topic: { slug: topic.slug, title: topic.title, summary: topic.summary },
     providers,
-    rows: topic.dimensions.map((d) => compareRow(d, providers)),
+    rows: dimensions.map((d) => compareRow(d, providers)),
     dataset: { version: snap.version },
   };
 }

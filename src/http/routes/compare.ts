@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CompareSchema, DiffSchema } from '../../domain/api.js';
+import { FieldsQuerySchema, SparseCompareSchema, SparseDiffSchema, selectFields } from '../../domain/fields.js';
 import { compare, diff } from '../../kb/compare.js';
 import type { Kb } from '../../kb/kb.js';
 import { queryString, readErrors } from '../schemas.js';
@@ -15,13 +16,18 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         tags: ['compare'],
         summary: 'The comparison matrix of a topic: a row per dimension, a cell per provider',
         querystring: z.object({
-          topic: queryString('topic slug, e.g. load-balancing'),
+          topic: queryString('topic slug or one of its aliases, e.g. load-balancing or "load balancer"'),
           providers: queryString('comma-separated providers (default: all three), e.g. aws,gcp').optional(),
+          dimension: queryString(
+            "comma-separated dimension slugs of the topic (default: all), rows in the topic's order, e.g. default-lb-for-service",
+          ).optional(),
+          fields: FieldsQuerySchema,
         }),
-        response: { 200: CompareSchema, ...readErrors },
+        response: { 200: z.union([CompareSchema, SparseCompareSchema]), ...readErrors },
       },
     },
-    async (request) => compare(kb, request.query.topic, request.query.providers),
+    async (request) =>
+      selectFields(compare(kb, request.query.topic, request.query.providers, request.query.dimension), request.query.fields),
   );
 
   app.get(
@@ -36,11 +42,12 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
           from: queryString('the provider moved from'),
           to: queryString('the provider moved to'),
           topic: queryString('restrict to one topic').optional(),
+          fields: FieldsQuerySchema,
         }),
-        response: { 200: DiffSchema, ...readErrors },
+        response: { 200: z.union([DiffSchema, SparseDiffSchema]), ...readErrors },
       },
     },
-    async (request) => diff(kb, request.query.from, request.query.to, request.query.topic),
+    async (request) => selectFields(diff(kb, request.query.from, request.query.to, request.query.topic), request.query.fields),
   );
 };
 

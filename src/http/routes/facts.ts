@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FactSchema, FactsPageSchema } from '../../domain/api.js';
+import { FieldsQuerySchema, SparseFactSchema, SparseFactsPageSchema, selectFields } from '../../domain/fields.js';
 import { factEtag } from '../../kb/fact-etag.js';
 import { DEFAULT_PAGE_SIZE, getFact, listFacts, MAX_PAGE_SIZE } from '../../kb/facts.js';
 import type { Kb } from '../../kb/kb.js';
@@ -23,6 +24,7 @@ export const FactsQuerySchema = z.object({
     .default(DEFAULT_PAGE_SIZE)
     .meta({ description: `page size, 1 to ${MAX_PAGE_SIZE}` }),
   cursor: queryString('the `next` value of the previous page').optional(),
+  fields: FieldsQuerySchema,
 });
 
 /**
@@ -57,7 +59,7 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         summary: 'Facts filtered by provider, topic, dimension, tag, status or verification date, a page at a time',
         description: 'Pages follow fact id order. Pass `next` back as `cursor`; the `Link` header carries the next page too.',
         querystring: FactsQuerySchema,
-        response: { 200: FactsPageSchema, ...readErrors },
+        response: { 200: z.union([FactsPageSchema, SparseFactsPageSchema]), ...readErrors },
       },
     },
     async (request, reply) => {
@@ -67,7 +69,7 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         url.searchParams.set('cursor', page.next);
         reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
       }
-      return page;
+      return selectFields(page, request.query.fields);
     },
   );
 
@@ -87,7 +89,8 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         description:
           'The id may be URL-encoded (`/v1/facts/gcp%2Fdns%2Fcluster-dns-server`) or given as path segments (`/v1/facts/gcp/dns/cluster-dns-server`); encode `#` as `%23`.',
         params: z.object({ '*': z.string().max(500).meta({ description: 'the fact id' }) }),
-        response: { 200: FactSchema, ...readErrors },
+        querystring: z.object({ fields: FieldsQuerySchema }),
+        response: { 200: z.union([FactSchema, SparseFactSchema]), ...readErrors },
       },
     },
     async (request, reply) => {
@@ -96,7 +99,7 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
       // the history route matches ids given as segments; an encoded id followed by /history is sent there
       if (history)
         return reply.redirect(`${app.prefix}/facts/${history.split('/').map(encodeURIComponent).join('/')}/history`, 308);
-      return getFact(kb, id);
+      return selectFields(getFact(kb, id), request.query.fields);
     },
   );
 };
