@@ -5,7 +5,6 @@ import { BadInputError, listValues } from './errors.js';
 import type { Kb } from './kb.js';
 import { compareKeys } from './keys.js';
 import type { DimensionRecord, TopicRecord } from './snapshot.js';
-import { tokens } from './words.js';
 
 /** Whether the default facts of the given providers have different keys; null when the dimension cannot compare. */
 export function differs(dim: DimensionRecord, providers: readonly ProviderSlug[]): boolean | null {

@@ -134,6 +134,7 @@ export function factPage(fact: Fact, history: HistoryEntry[], ctx: PageContext):
 <dt>Cloud</dt><dd class="provider-${fact.provider}">${providerName(ctx, fact.provider)}</dd>
 ${fact.variant ? html`<dt>Variant</dt><dd>${fact.variant}${fact.default ? ' (default)' : ''}</dd>` : ''}
 <dt>Status</dt><dd>${f.status}</dd>
+${applies.length ? html`<dt>Applies to</dt><dd>${applies.join('; ')}</dd>` : ''}
 <dt>Verified</dt><dd>${fact.verified}</dd>
 <dt>Confidence</dt><dd>${fact.confidence}</dd>
 ${fact.tags.length ? html`<dt>Tags</dt><dd>${fact.tags.join(', ')}</dd>` : ''}
