@@ -6,3 +6,6 @@ export const readErrors = { 400: ErrorSchema, 404: ErrorSchema, 429: ErrorSchema
 
 /** Query parameters are strings; a repeated parameter arrives as an array and is refused by name. */
 export const queryString = (description: string) => z.string().max(500).meta({ description });
+
+/** The content type of every CSV answer (RFC 4180 with a header row). */
+export const CSV = 'text/csv; charset=utf-8';

@@ -9,9 +9,10 @@ export interface ExportRow extends Fact {
   dimension_title: string;
 }
 
-export function exportRows(kb: Kb): ExportRow[] {
+/** Facts (the whole dataset by default) with the titles of their topic and dimension, for export. */
+export function exportRows(kb: Kb, facts?: readonly Fact[]): ExportRow[] {
   const snap = kb.snapshot();
-  return snap.facts.map((f) => {
+  return (facts ?? snap.facts).map((f) => {
     const dim = snap.dimensionByKey.get(`${f.topic}/${f.dimension}`);
     return { ...f, topic_title: snap.topicBySlug.get(f.topic)?.title ?? f.topic, dimension_title: dim?.title ?? f.dimension };
   });
@@ -51,8 +52,14 @@ function csvCell(value: string): string {
 
 /** The whole dataset as text: one fact a row (a line in ndjson and csv; csv has a header row). */
 export function exportText(kb: Kb, format: Exclude<ExportFormat, 'json'>): string {
+  if (format === 'csv') return factsCsv(kb);
   const rows = exportRows(kb);
-  if (format === 'ndjson') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+  return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+}
+
+/** Facts as CSV, one a row under a header row, formulas neutralised: the export's, and a filtered list's or matrix's. */
+export function factsCsv(kb: Kb, facts?: readonly Fact[]): string {
+  const rows = exportRows(kb, facts);
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
     const cells: Record<(typeof CSV_COLUMNS)[number], string> = {

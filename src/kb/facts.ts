@@ -53,12 +53,35 @@ export function requireStatuses(param: string, list: string): Set<FactStatus> {
 }
 
 /** The facts matching a filter, in id order, one page at a time. */
+/** A page of the facts a filter matches, in id order, with the cursor of the next page. */
 export function listFacts(kb: Kb, filter: FactFilter = {}): FactsPage & { total: number } {
-  const snap = kb.snapshot();
   const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new BadInputError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   }
+  const all = matchingFacts(kb, filter);
+  const after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+  let start = 0;
+  if (after !== undefined) {
+    // first id strictly after the cursor: ids are unique and sorted
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((all[mid] as Fact).id <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    start = lo;
+  }
+  const items = all.slice(start, start + limit);
+  const last = items.at(-1);
+  const next = start + limit < all.length && last ? encodeCursor(last.id) : null;
+  return { items, next, total: all.length };
+}
+
+/** Every fact a filter matches (paging aside), in id order; a bad filter value is a BadInputError naming it. */
+export function matchingFacts(kb: Kb, filter: Omit<FactFilter, 'limit' | 'cursor'> = {}): Fact[] {
+  const snap = kb.snapshot();
   const provider = filter.provider ? requireProvider(snap, 'provider', filter.provider) : undefined;
   const topic = filter.topic ? requireTopic(snap, 'topic', filter.topic).slug : undefined;
   let dimTopic: string | undefined;
@@ -81,7 +104,6 @@ export function listFacts(kb: Kb, filter: FactFilter = {}): FactsPage & { total:
     throw new BadInputError('verified_before', 'must be an ISO date (YYYY-MM-DD)');
   }
   const statuses = filter.status !== undefined ? requireStatuses('status', filter.status) : undefined;
-  const after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
 
   const matches = (f: Fact) =>
     (!provider || f.provider === provider) &&
@@ -91,23 +113,7 @@ export function listFacts(kb: Kb, filter: FactFilter = {}): FactsPage & { total:
     (!statuses || statuses.has(f.status)) &&
     (!filter.verified_before || f.verified < filter.verified_before);
 
-  const all = snap.facts.filter(matches);
-  let start = 0;
-  if (after !== undefined) {
-    // first id strictly after the cursor: ids are unique and sorted
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((all[mid] as Fact).id <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    start = lo;
-  }
-  const items = all.slice(start, start + limit);
-  const last = items.at(-1);
-  const next = start + limit < all.length && last ? encodeCursor(last.id) : null;
-  return { items, next, total: all.length };
+  return snap.facts.filter(matches);
 }
 
 export function getFact(kb: Kb, id: string): Fact {

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { CompareSchema, DiffSchema } from '../../domain/api.js';
 import { FieldsQuerySchema, SparseCompareSchema, SparseDiffSchema, selectFields } from '../../domain/fields.js';
 import { compare, diff } from '../../kb/compare.js';
+import { factsCsv } from '../../kb/export.js';
 import type { Kb } from '../../kb/kb.js';
-import { queryString, readErrors } from '../schemas.js';
+import { CSV, queryString, readErrors } from '../schemas.js';
 
 const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
   app.get(
@@ -22,12 +23,23 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
             "comma-separated dimension slugs of the topic (default: all), rows in the topic's order, e.g. default-lb-for-service",
           ).optional(),
           fields: FieldsQuerySchema,
+          format: z
+            .enum(['json', 'csv'])
+            .default('json')
+            .meta({ description: "`csv`: the matrix's facts, one a row in row and provider order, as text/csv" }),
         }),
-        response: { 200: z.union([CompareSchema, SparseCompareSchema]), ...readErrors },
+        response: { 200: z.union([CompareSchema, SparseCompareSchema, z.string()]), ...readErrors },
       },
     },
-    async (request) =>
-      selectFields(compare(kb, request.query.topic, request.query.providers, request.query.dimension), request.query.fields),
+    async (request, reply) => {
+      const matrix = compare(kb, request.query.topic, request.query.providers, request.query.dimension);
+      if (request.query.format === 'csv') {
+        const facts = matrix.rows.flatMap((row) => matrix.providers.flatMap((p) => row.cells[p] ?? []));
+        reply.header('content-disposition', `attachment; filename="cloudiff-${matrix.topic.slug}.csv"`);
+        return reply.type(CSV).send(factsCsv(kb, facts));
+      }
+      return selectFields(matrix, request.query.fields);
+    },
   );
 
   app.get(

@@ -4,12 +4,12 @@ import { DatasetSchema, FactSchema } from '../../domain/api.js';
 import { datasetInfo } from '../../kb/dataset.js';
 import { EXPORT_FORMATS, exportRows, exportText } from '../../kb/export.js';
 import type { Kb } from '../../kb/kb.js';
-import { readErrors } from '../schemas.js';
+import { CSV, readErrors } from '../schemas.js';
 
 const ExportRowSchema = FactSchema.extend({ topic_title: z.string(), dimension_title: z.string() }).meta({ id: 'ExportRow' });
 const ExportSchema = z.object({ dataset: DatasetSchema, facts: z.array(ExportRowSchema) }).meta({ id: 'Export' });
 
-const CONTENT_TYPES = { ndjson: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
+const CONTENT_TYPES = { ndjson: 'application/x-ndjson; charset=utf-8', csv: CSV } as const;
 
 const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
   app.get(

@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FactSchema, FactsPageSchema } from '../../domain/api.js';
 import { FieldsQuerySchema, SparseFactSchema, SparseFactsPageSchema, selectFields } from '../../domain/fields.js';
+import { factsCsv } from '../../kb/export.js';
 import { factEtag } from '../../kb/fact-etag.js';
-import { DEFAULT_PAGE_SIZE, getFact, listFacts, MAX_PAGE_SIZE } from '../../kb/facts.js';
+import { DEFAULT_PAGE_SIZE, getFact, listFacts, MAX_PAGE_SIZE, matchingFacts } from '../../kb/facts.js';
 import type { Kb } from '../../kb/kb.js';
-import { queryString, readErrors } from '../schemas.js';
+import { CSV, queryString, readErrors } from '../schemas.js';
 
 export const FactsQuerySchema = z.object({
   provider: queryString('aws, azure or gcp (aliases such as eks, aks, gke work too)').optional(),
@@ -24,6 +25,10 @@ export const FactsQuerySchema = z.object({
     .default(DEFAULT_PAGE_SIZE)
     .meta({ description: `page size, 1 to ${MAX_PAGE_SIZE}` }),
   cursor: queryString('the `next` value of the previous page').optional(),
+  format: z
+    .enum(['json', 'csv'])
+    .default('json')
+    .meta({ description: '`csv`: every fact the filters match (no paging), one a row, as text/csv' }),
   fields: FieldsQuerySchema,
 });
 
@@ -59,10 +64,14 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
         summary: 'Facts filtered by provider, topic, dimension, tag, status or verification date, a page at a time',
         description: 'Pages follow fact id order. Pass `next` back as `cursor`; the `Link` header carries the next page too.',
         querystring: FactsQuerySchema,
-        response: { 200: z.union([FactsPageSchema, SparseFactsPageSchema]), ...readErrors },
+        response: { 200: z.union([FactsPageSchema, SparseFactsPageSchema, z.string()]), ...readErrors },
       },
     },
     async (request, reply) => {
+      if (request.query.format === 'csv') {
+        reply.header('content-disposition', 'attachment; filename="cloudiff-facts.csv"');
+        return reply.type(CSV).send(factsCsv(kb, matchingFacts(kb, request.query)));
+      }
       const { total: _total, ...page } = listFacts(kb, request.query);
       if (page.next) {
         const url = new URL(request.url, 'http://x');
