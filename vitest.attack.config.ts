@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // the files mostly wait on their servers (slowloris holds its trickles for ~31 s, storage restarts servers):
+    // three at a time keeps the run within two minutes on a 2-core machine; vitest's default there is one
+    maxWorkers: 3,
   },
 });

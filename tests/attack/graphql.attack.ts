@@ -13,8 +13,8 @@ const NEIGHBOUR_P99_MS = 500;
 const NEIGHBOUR_MAX_MS = 2_000;
 const RUNS = 40;
 
-/** A limit a refused query must name in its error. */
-const LIMIT_NAMES = /MAX_QUERY_COST|MAX_RESPONSE_BYTES|depth|token/i;
+/** A limit a refused query must name in its error (a page size past 200 is refused naming `first`). */
+const LIMIT_NAMES = /MAX_QUERY_COST|MAX_RESPONSE_BYTES|depth|token|first: must be/i;
 
 const leaf = fc.constantFrom('id', 'value', 'details', 'id value details', 'id value details sources { url title }');
 

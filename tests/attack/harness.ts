@@ -38,7 +38,10 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * last answered and 20 ms passed), timing each from send to the end of its body. What it records is how long an
  * innocent client waited while the attack was served.
  */
-export async function withNeighbour<T>(url: string, attack: () => Promise<T>): Promise<{ result: T; waits: number[]; failures: string[] }> {
+export async function withNeighbour<T>(
+  url: string,
+  attack: () => Promise<T>,
+): Promise<{ result: T; waits: number[]; failures: string[] }> {
   const waits: number[] = [];
   const failures: string[] = [];
   let done = false;

@@ -37,7 +37,12 @@ function expectHeaders(res: Response) {
   expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
 }
 
-const call = (id: unknown, method: unknown, params?: unknown) => ({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
+const call = (id: unknown, method: unknown, params?: unknown) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  ...(params === undefined ? {} : { params }),
+});
 const TOOLS = ['search_facts', 'compare', 'ask', 'get_fact', 'timeline', 'ip_capacity', 'diff', 'nope', '__proto__'];
 const hostile = fc.oneof(
   fc.constantFrom(...PROTO, '', 'x'.repeat(50_000)),
@@ -48,19 +53,29 @@ const hostile = fc.oneof(
 describe('MCP abuse against the real server', () => {
   it('answers unknown, prototype and string-typed calls with JSON-RPC errors per spec', async () => {
     const message = fc.oneof(
-      fc.tuple(fc.integer(), fc.oneof(fc.constantFrom(...PROTO, 'nope/none', 'tools/cal', ''), fc.string({ maxLength: 20 }))).map(([id, m]) => ({
-        kind: 'unknown method',
-        body: call(id, m),
-        codes: [-32601, -32602, -32600],
-      })),
+      fc
+        .tuple(fc.integer(), fc.oneof(fc.constantFrom(...PROTO, 'nope/none', 'tools/cal', ''), fc.string({ maxLength: 20 })))
+        .map(([id, m]) => ({
+          kind: 'unknown method',
+          body: call(id, m),
+          codes: [-32601, -32602, -32600],
+        })),
       fc.tuple(fc.integer(), fc.constantFrom(...TOOLS), hostile).map(([id, name, s]) => ({
         kind: 'string arguments',
         body: call(id, 'tools/call', { name, arguments: s }),
         codes: [-32602],
       })),
-      fc.tuple(fc.integer(), fc.constantFrom(...TOOLS), fc.dictionary(fc.constantFrom(...PROTO, 'q', 'topic', 'id', 'mode'), hostile)).map(
-        ([id, name, args]) => ({ kind: 'hostile arguments', body: call(id, 'tools/call', { name, arguments: args }), codes: [-32602, -32601] }),
-      ),
+      fc
+        .tuple(
+          fc.integer(),
+          fc.constantFrom(...TOOLS),
+          fc.dictionary(fc.constantFrom(...PROTO, 'q', 'topic', 'id', 'mode'), hostile),
+        )
+        .map(([id, name, args]) => ({
+          kind: 'hostile arguments',
+          body: call(id, 'tools/call', { name, arguments: args }),
+          codes: [-32602, -32601],
+        })),
     );
     await fc.assert(
       fc.asyncProperty(message, async ({ kind, body, codes }) => {
@@ -95,7 +110,9 @@ describe('MCP abuse against the real server', () => {
     expectHeaders(parse.res);
 
     for (const size of fc.sample(fc.integer({ min: 2, max: 300 }), 5)) {
-      const batch = Array.from({ length: size }, (_, i) => (i % 3 === 0 ? { not: 'rpc' } : call(i, i % 3 === 1 ? '__proto__' : 'tools/call', { name: 'x', arguments: 'str' })));
+      const batch = Array.from({ length: size }, (_, i) =>
+        i % 3 === 0 ? { not: 'rpc' } : call(i, i % 3 === 1 ? '__proto__' : 'tools/call', { name: 'x', arguments: 'str' }),
+      );
       const { res, json } = await mcp(JSON.stringify(batch));
       expect(res.status).toBeLessThan(500);
       expectHeaders(res);
@@ -104,7 +121,9 @@ describe('MCP abuse against the real server', () => {
   });
 
   it('answers a huge argument within the body limit with a client error or a result, never an internal error', async () => {
-    const { res, text } = await mcp(JSON.stringify(call(7, 'tools/call', { name: 'search_facts', arguments: { q: 'ndots '.repeat(40_000) } })));
+    const { res, text } = await mcp(
+      JSON.stringify(call(7, 'tools/call', { name: 'search_facts', arguments: { q: 'ndots '.repeat(40_000) } })),
+    );
     expect(res.status).toBeLessThan(500);
     expect(text).not.toMatch(/-32603/);
     const tooBig = await mcp(JSON.stringify(call(8, 'tools/call', { name: 'ask', arguments: { q: 'x'.repeat(300_000) } })));

@@ -70,7 +70,11 @@ const query = (names: string[]) =>
     .tuple(
       fc.array(
         fc.record({
-          name: fc.oneof(fc.constantFrom(...names, ...PROTO), fc.constantFrom(...names).map((n) => `${n}[]`), fc.string({ maxLength: 10 })),
+          name: fc.oneof(
+            fc.constantFrom(...names, ...PROTO),
+            fc.constantFrom(...names).map((n) => `${n}[]`),
+            fc.string({ maxLength: 10 }),
+          ),
           values: fc.array(value, { minLength: 1, maxLength: 3 }),
         }),
         { maxLength: 6 },
@@ -85,8 +89,17 @@ const request = fc.constantFrom(...OPERATIONS).chain((op) =>
       let i = 0;
       return op.path.replace(/\{[^}]+\}/g, () => encode(vs[i++] ?? ''));
     }),
-    query: query(op.params.filter((p) => p.in === 'query').map((p) => p.name).concat(['fields', 'format'])),
-    body: fc.oneof(fc.constant(undefined), fc.json({ maxDepth: 3 }), fc.dictionary(fc.constantFrom(...PROTO, 'value', 'q', 'sources'), value)),
+    query: query(
+      op.params
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name)
+        .concat(['fields', 'format']),
+    ),
+    body: fc.oneof(
+      fc.constant(undefined),
+      fc.json({ maxDepth: 3 }),
+      fc.dictionary(fc.constantFrom(...PROTO, 'value', 'q', 'sources'), value),
+    ),
     withToken: fc.boolean(),
     ifMatch: fc.option(fc.constantFrom('*', '"x"', 'W/"x"', '', ...PROTO)),
   }),
@@ -126,7 +139,12 @@ describe('REST parameters fuzzed against the real server', () => {
 
   it('answers FTS5 and SQL syntax in search and ask without a 5xx', async () => {
     const text = fc.oneof(
-      fc.array(fc.constantFrom(...SYNTAX, 'AND', 'OR', 'NOT', 'NEAR', '(', ')', '"', '*', 'ndots', ':', '-', '+'), { minLength: 1, maxLength: 8 }).map((a) => a.join(' ')),
+      fc
+        .array(fc.constantFrom(...SYNTAX, 'AND', 'OR', 'NOT', 'NEAR', '(', ')', '"', '*', 'ndots', ':', '-', '+'), {
+          minLength: 1,
+          maxLength: 8,
+        })
+        .map((a) => a.join(' ')),
       fc.array(fc.constantFrom(...SYNTAX), { minLength: 1, maxLength: 5 }).map((a) => a.join('')),
     );
     await fc.assert(
@@ -168,7 +186,8 @@ const SMUGGLE = {
   'CL list': (cl: number, body: string) => `Content-Length: ${cl}, ${cl + 7}\r\n\r\n${body}`,
   'obs-fold TE': (_cl: number, body: string) => `Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n${body}`,
   'obs-fold header': (cl: number, body: string) => `X-Folded: a\r\n b\r\nContent-Length: ${cl}\r\n\r\n${body}`,
-  'TE obfuscated': (cl: number, body: string) => `Transfer-Encoding: chunked, identity\r\nContent-Length: ${cl}\r\n\r\n0\r\n\r\n${body}`,
+  'TE obfuscated': (cl: number, body: string) =>
+    `Transfer-Encoding: chunked, identity\r\nContent-Length: ${cl}\r\n\r\n0\r\n\r\n${body}`,
   'space before colon': (cl: number, body: string) => `Content-Length : ${cl}\r\n\r\n${body}`,
   'bare LF': (cl: number, body: string) => `Content-Length: ${cl}\nTransfer-Encoding: chunked\n\n0\n\n${body}`,
 };

@@ -38,7 +38,10 @@ describe('storage failures under the real server', () => {
     expect((await patchValue(server, 'before deletion')).status).toBe(200);
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${server.dbPath}${suffix}`, { force: true });
     const acknowledged: string[] = [];
-    for (const value of fc.sample(fc.string({ minLength: 1, maxLength: 30 }).map((s) => `after deletion ${s.trim()}`), 5)) {
+    for (const value of fc.sample(
+      fc.string({ minLength: 1, maxLength: 30 }).map((s) => `after deletion ${s.trim()}`),
+      5,
+    )) {
       const res = await patchValue(server, value);
       if (res.status === 200) acknowledged.push(value);
       else {

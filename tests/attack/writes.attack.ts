@@ -48,7 +48,13 @@ describe('conditional requests against the real server', () => {
 
   it('answers HEAD with the ETag and Cache-Control of GET, and the curl -sI recipe then writes', async () => {
     const [id] = await someFacts(1);
-    for (const path of [`/v1/facts/${encodeURIComponent(id ?? '')}`, '/v1/topics', '/v1/compare?topic=dns', '/v1/search?q=ndots', '/v1/dataset']) {
+    for (const path of [
+      `/v1/facts/${encodeURIComponent(id ?? '')}`,
+      '/v1/topics',
+      '/v1/compare?topic=dns',
+      '/v1/search?q=ndots',
+      '/v1/dataset',
+    ]) {
       const head = await fetch(`${server.url}${path}`, { method: 'HEAD' });
       const get = await fetch(`${server.url}${path}`);
       expect(head.status, path).toBe(200);
@@ -67,10 +73,15 @@ describe('writes against the real server', () => {
     for (const [round, id] of ids.entries()) {
       const { etag } = await current(id);
       const n = fc.sample(fc.integer({ min: 4, max: 16 }), 1)[0] ?? 8;
-      const answers = await Promise.all(Array.from({ length: n }, (_, i) => patch(id, etag, { value: `race ${round} writer ${i}` })));
+      const answers = await Promise.all(
+        Array.from({ length: n }, (_, i) => patch(id, etag, { value: `race ${round} writer ${i}` })),
+      );
       const statuses = answers.map((r) => r.status);
       expect(statuses.filter((s) => s === 200).length, `${id}: ${statuses}`).toBe(1);
-      expect(statuses.filter((s) => s !== 200).every((s) => s === 412), `${id}: ${statuses}`).toBe(true);
+      expect(
+        statuses.filter((s) => s !== 200).every((s) => s === 412),
+        `${id}: ${statuses}`,
+      ).toBe(true);
       // the winner is what is stored
       const winner = answers.findIndex((r) => r.status === 200);
       expect((await current(id)).body.value).toBe(`race ${round} writer ${winner}`);
@@ -122,10 +133,13 @@ describe('writes against the real server', () => {
 
   it('neutralises stored formulas behind control and invisible characters in the CSV export', async () => {
     const ids = await someFacts(6);
-    const prefix = fc.array(fc.constantFrom('\u0000', '\u0001', '\u200b', '\u2060', '\ufeff', '\u202e', '\u00a0', ' ', '\u3000', '\u200e'), {
-      minLength: 1,
-      maxLength: 4,
-    });
+    const prefix = fc.array(
+      fc.constantFrom('\u0000', '\u0001', '\u200b', '\u2060', '\ufeff', '\u202e', '\u00a0', ' ', '\u3000', '\u200e'),
+      {
+        minLength: 1,
+        maxLength: 4,
+      },
+    );
     const formula = fc.constantFrom('=HYPERLINK("https://evil.example","x")', '+cmd|" /C calc"!A0', '-2+3', '@SUM(1)', '=1+1');
     const cases = fc.sample(fc.tuple(prefix, formula), ids.length);
     const written = new Map<string, string>();
