@@ -156,6 +156,8 @@ describe('writes against the real server', () => {
       expect(stored.trim()).toBe(value.trim());
       written.set(id, stored);
     }
+    // most of them are stored (only a value the schema refuses outright may be missing)
+    expect(written.size).toBeGreaterThan(0);
     const csv = await (await fetch(`${server.url}/v1/export?format=csv`)).text();
     for (const [id, value] of written) {
       const line = csv.split('\n').find((l) => l.startsWith(`${id},`) || l.startsWith(`"${id}",`));
@@ -168,8 +170,7 @@ describe('writes against the real server', () => {
     const [id] = await someFacts(1);
     const hostile = 'attackmarker \u0002<img src=x onerror=alert(1)>\u0003 \u0002o\u0002 <mark>x</mark> attackmarker';
     const res = await patch(id ?? '', (await current(id ?? '')).etag, { details: hostile });
-    if (res.status === 400) return;
-    expect(res.status).toBe(200);
+    expect(res.status, await res.text()).toBe(200);
     const search = (await (await fetch(`${server.url}/v1/search?q=attackmarker`)).json()) as { items: { snippet: string }[] };
     expect(search.items.length).toBeGreaterThan(0);
     for (const { snippet } of search.items) {
