@@ -222,6 +222,13 @@ describe('GET /v1/facts', () => {
     expect([...seen].sort()).toEqual(seen);
   });
 
+  it('carries only the known parameters, validated, into the Link header, whatever else the request holds', async () => {
+    const padding = 'x'.repeat(6_000);
+    const res = await get(`/v1/facts?junk=${padding}&topic=dns&__proto__=${padding}&limit=0000000002&junk2=${padding}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.link).toMatch(/^<\/v1\/facts\?topic=dns&limit=2&cursor=[A-Za-z0-9_-]+>; rel="next"$/);
+  });
+
   it('filters by provider alias, topic, dimension, tag and verified_before', async () => {
     const ids = async (q: string) => (await get(`/v1/facts?${q}`)).json().items.map((f: { id: string }) => f.id);
     expect(await ids('provider=gke&topic=dns&dimension=cluster-dns-server')).toEqual([

@@ -74,9 +74,19 @@ const routes: FastifyPluginAsyncZod<{ kb: Kb }> = async (app, { kb }) => {
       }
       const { total: _total, ...page } = listFacts(kb, request.query);
       if (page.next) {
+        // the request's own parameters in its order, but only the validated ones with their validated values:
+        // echoing unknown or padded parameters would let a client grow the response headers past what clients
+        // and proxies accept (16 KiB in Node's and undici's HTTP parsers)
         const url = new URL(request.url, 'http://x');
-        url.searchParams.set('cursor', page.next);
-        reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+        const query = request.query as Record<string, unknown>;
+        const next = new URLSearchParams();
+        for (const key of new Set(url.searchParams.keys())) {
+          if (key !== 'cursor' && Object.hasOwn(FactsQuerySchema.shape, key) && query[key] !== undefined) {
+            next.set(key, String(query[key]));
+          }
+        }
+        next.set('cursor', page.next);
+        reply.header('link', `<${url.pathname}?${next}>; rel="next"`);
       }
       return selectFields(page, request.query.fields);
     },
