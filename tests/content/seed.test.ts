@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { factId, PROVIDER_SLUGS, TOPIC_SLUGS } from '../../src/domain/seed.js';
+import { factId, PROVIDER_SLUGS, sourceUrlProblem, TOPIC_SLUGS } from '../../src/domain/seed.js';
 import { readSeed } from '../../src/seed/read.js';
 import { REAL_SEED } from '../helpers/app.js';
 
@@ -19,38 +19,8 @@ const facts = seed.topics.flatMap((t) =>
 );
 const ids = new Set(facts.map((f) => f.id));
 
-/** Official documentation hosts, and the GitHub organisations of the providers and of Kubernetes. */
-const OFFICIAL_HOSTS = [
-  'docs.aws.amazon.com',
-  'aws.amazon.com',
-  'learn.microsoft.com',
-  'cloud.google.com',
-  'docs.cloud.google.com',
-  'kubernetes.io',
-  'www.kubernetes.io',
-  'kubernetes-sigs.github.io',
-  'azure.github.io',
-  'aws.github.io',
-];
-const OFFICIAL_GITHUB_ORGS = [
-  'aws',
-  'awslabs',
-  'aws-samples',
-  'azure',
-  'kubernetes',
-  'kubernetes-sigs',
-  'googlecloudplatform',
-  'microsoftdocs',
-];
-
-function isOfficial(url: string): boolean {
-  const u = new URL(url);
-  const host = u.hostname.toLowerCase();
-  if (host === 'github.com' || host === 'www.github.com' || host === 'raw.githubusercontent.com') {
-    return OFFICIAL_GITHUB_ORGS.includes(u.pathname.split('/')[1]?.toLowerCase() ?? '');
-  }
-  return OFFICIAL_HOSTS.includes(host);
-}
+/** Official and canonical, by the one rule the seed reader and the write API apply (src/domain/seed.ts). */
+const isOfficial = (url: string) => sourceUrlProblem(url) === undefined;
 
 describe('the knowledge base', () => {
   it('has all twelve canonical topics, each with a summary and aliases users type', () => {

@@ -19,7 +19,8 @@ const NAV = [
   ['/graphiql', 'GraphQL'],
 ] as const;
 
-export function page(ctx: PageContext, title: string, body: Html, opts: { q?: string; current?: string } = {}): string {
+/** The document head every page shares; `extra` goes last (the script of a page, an embed's base target). */
+function head(ctx: PageContext, title: string, extra: Html): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -28,8 +29,12 @@ export function page(ctx: PageContext, title: string, body: Html, opts: { q?: st
 <link rel="icon" href="data:,">
 <title>${title} · Cloudiff</title>
 <link rel="stylesheet" href="${ctx.css}">
-<script src="${ctx.js}" defer></script>
-</head>
+${extra}
+</head>`;
+}
+
+export function page(ctx: PageContext, title: string, body: Html, opts: { q?: string; current?: string } = {}): string {
+  return html`${head(ctx, title, html`<script src="${ctx.js}" defer></script>`)}
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site">
@@ -54,16 +59,7 @@ ${body}
 
 /** A compact page for iframes: no site chrome, links open outside the frame. */
 export function embedPage(ctx: PageContext, title: string, body: Html): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${title} · Cloudiff</title>
-<base target="_blank">
-<link rel="stylesheet" href="${ctx.css}">
-</head>
+  return html`${head(ctx, title, html`<base target="_blank">`)}
 <body class="embed">
 <main id="main">
 ${body}
