@@ -1,7 +1,7 @@
 import type { Fact } from '../../domain/api.js';
 import type { AskTopic } from '../../domain/ask.js';
 import type { ProviderSlug } from '../../domain/seed.js';
-import { defaultFact, differs } from '../compare.js';
+import { defaultFact } from '../compare.js';
 import { memo } from '../memo.js';
 import type { Snapshot } from '../snapshot.js';
 import { isStopword, stem, words } from '../words.js';
@@ -125,9 +125,12 @@ export function composeAnswer({ snap, index, question, rows, named, order }: Ans
   };
 
   const parts: string[] = [];
+  /** the fact quoted for each provider in focus: the contrast compares these, variants included */
+  const picked: Fact[] = [];
   focus.forEach((p, i) => {
     const cell = dim.cells[p];
     const fact = pickFact(cell, question, index);
+    if (fact) picked.push(fact);
     if (!fact) {
       parts.push(`${i === 0 ? `${trimStop(dim.title)}: ` : ''}${name(p)}: no fact recorded.`);
       return;
@@ -148,10 +151,13 @@ export function composeAnswer({ snap, index, question, rows, named, order }: Ans
 
   if (focus.length >= 2) {
     const summary = trimStop(dim.divergence.summary);
-    // null: the dimension's cells cannot be compared by key, so the divergence says how they differ
-    const differ = differs(dim, focus);
-    if (differ !== false && summary) parts.push(`${summary}.`);
-    else if (differ === false) parts.push(`${list(focus.map(name))} state the same value here.`);
+    // the same only when every quoted fact has a comparable key and the keys agree (a quoted variant may differ
+    // from its cell's default, which is what a row's `differs` compares); otherwise the divergence says how
+    const keys = picked.map((f) => f.key);
+    const comparable = dim.compare_by !== undefined && dim.compare_by !== 'none' && picked.length === focus.length;
+    const same = comparable && keys.every((k) => k !== undefined && k === keys[0]);
+    if (!same && summary) parts.push(`${summary}.`);
+    else if (same) parts.push(`${list(focus.map(name))} state the same value here.`);
   }
   if (question.migrates && named.length >= 2) {
     const [from, to] = named as [ProviderSlug, ProviderSlug];
