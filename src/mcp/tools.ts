@@ -4,7 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { AskDetailSchema } from '../domain/ask.js';
-import { FACT_FIELDS, type FactField, FieldsQuerySchema, selectFields } from '../domain/fields.js';
+import { type FactField, FieldsQuerySchema, selectFields } from '../domain/fields.js';
 import { ask } from '../kb/ask/index.js';
 import { ipCapacity } from '../kb/calculators/index.js';
 import { listTopics } from '../kb/catalog.js';
@@ -35,7 +35,7 @@ const provider = z.string();
 const topic = z.string();
 
 /** A list given as a JSON array or comma-separated, as REST takes it. */
-const commaList = (max: number, description: string) =>
+const commaList = (description: string) =>
   z
     .union([z.array(z.string()), z.string()])
     .optional()
@@ -150,9 +150,9 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
       description: "A topic's rows: baseline, each provider's facts, whether they differ.",
       inputSchema: {
         topic,
-        providers: commaList(3, 'default all'),
-        dimensions: commaList(50, 'dimension slugs, default all'),
-        fields: commaList(FACT_FIELDS.length, 'fact fields to keep, e.g. value,status,sources'),
+        providers: commaList('default all'),
+        dimensions: commaList('dimension slugs, default all'),
+        fields: commaList('fact fields to keep, e.g. value,status,sources'),
       },
       outputSchema: RestAnswer,
       annotations: readOnly,
