@@ -134,7 +134,9 @@ describe('GET /v1/facts?status=', () => {
     const result = await call('list_facts', { status: 'preview' });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual(await json('/v1/facts?status=preview'));
-    expect(result.text).toContain('- gcp/dns/cluster-dns-server#cloud-dns-for-gke: Cloud DNS [Cloud DNS for GKE] (preview) — ');
+    expect(result.text).toContain(
+      '- gcp/dns/cluster-dns-server#cloud-dns-for-gke: Cloud DNS [Cloud DNS for GKE] — preview · verified 2026-11-26 · confidence medium — ',
+    );
     const bad = await call('list_facts', { status: 'beta' });
     expect(bad.isError).toBe(true);
     expect(bad.text).toMatch(/^status: unknown status "beta"/);
