@@ -100,11 +100,12 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
         'Cited facts on how managed Kubernetes and cloud networking differ on AWS (EKS), Azure (AKS) and GCP (GKE). ' +
         'Start with ask for a question, list_topics to see what is covered, compare for a side-by-side table, diff for ' +
         'what changes when moving a workload. Providers: aws, azure, gcp, or eks, aks, gke, google. Topics: slugs from ' +
-        'list_topics, e.g. dns. Lists: a JSON array or comma-separated. Text answers are compact; structuredContent is ' +
+        'list_topics, e.g. dns. compare takes providers, dimensions and fields as a JSON array or comma-separated. ' +
+        'Text answers are compact (each fact: value, id, status, verified date, confidence, sources); structuredContent is ' +
         'the REST API answer. Quote the source URLs given with each fact; say when a fact is not ga.',
     },
   );
-  const readOnly = { readOnlyHint: true } as const;
+  const readOnly = { readOnlyHint: true, openWorldHint: false } as const;
   const lookup = (id: string) => kb.snapshot().factById.get(id);
   const limit = (max: number, dflt: number) => z.number().int().min(1).max(max).optional().describe(`1-${max}, default ${dflt}`);
 
