@@ -121,15 +121,25 @@ export function factListText(page: FactsPage): string {
   return [`# ${page.items.length} facts`, ...page.items.map((f) => `- ${f.id}: ${factLine(f, false)}`)].join('\n') + more;
 }
 
-function changeLine(e: TimelineEntry): string {
-  const when = e.on ?? `Kubernetes ${e.version}`;
-  const replaced = e.replaced_by ? ` (replaced by ${e.replaced_by})` : '';
-  return `- ${when} ${e.fact.id}: ${e.what}${replaced} — ${e.sources.map((s) => s.url).join(' ')}`;
+/** `status · verified date · confidence` of a fact named by id, from the whole fact. */
+function standing(id: string, status: string | undefined, lookup: FactLookup): string {
+  const whole = lookup(id);
+  return [status ?? whole?.status, whole && `verified ${whole.verified}`, whole && `confidence ${whole.confidence}`]
+    .filter((x) => x)
+    .join(' · ');
 }
 
-export function timelineText(t: Timeline): string {
-  const dated = t.items.length > 0 ? t.items.map(changeLine) : [`No dated change between ${t.from} and ${t.to}.`];
-  const versioned = t.by_version.length > 0 ? ['', '## By Kubernetes version', ...t.by_version.map(changeLine)] : [];
+function changeLine(e: TimelineEntry, lookup: FactLookup): string {
+  const when = e.on ?? `Kubernetes ${e.version}`;
+  const replaced = e.replaced_by ? ` (replaced by ${e.replaced_by})` : '';
+  const urls = e.sources.map((s) => s.url).join(' ');
+  return `- ${when} ${e.fact.id}: ${e.what}${replaced} — ${standing(e.fact.id, e.fact.status, lookup)} — ${urls}`;
+}
+
+export function timelineText(t: Timeline, lookup: FactLookup): string {
+  const line = (e: TimelineEntry) => changeLine(e, lookup);
+  const dated = t.items.length > 0 ? t.items.map(line) : [`No dated change between ${t.from} and ${t.to}.`];
+  const versioned = t.by_version.length > 0 ? ['', '## By Kubernetes version', ...t.by_version.map(line)] : [];
   return [`# Changes from ${t.from} to ${t.to}: ${t.items.length}`, ...dated, ...versioned].join('\n');
 }
 
@@ -169,13 +179,15 @@ export function askText(a: Ask | AskCompact, lookup: FactLookup): string {
   ].join('\n\n');
 }
 
-export function ipCapacityText(c: IpCapacity): string {
+export function ipCapacityText(c: IpCapacity, lookup: FactLookup): string {
   return [
     `# IP capacity: ${c.provider} ${c.mode} — ${c.max_nodes} nodes, ${c.max_pods_total} pods (limited by ${c.limiting_factor})`,
     c.explanation,
     'Assumptions:',
     ...c.assumptions.map((a) => `- ${a}`),
-    `Facts: ${c.facts.join(', ') || '(none in this dataset)'}`,
+    'Facts:',
+    ...(c.facts.length > 0 ? c.facts.map((id) => `- ${id} (${standing(id, undefined, lookup)})`) : ['- (none in this dataset)']),
+    'Sources:',
     ...c.citations.map((s) => `- ${s.title} — ${s.url}`),
   ].join('\n');
 }

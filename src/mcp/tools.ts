@@ -234,7 +234,13 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
       outputSchema: RestAnswer,
       annotations: readOnly,
     },
-    async (args) => toolResult(log, 'timeline', () => timeline(kb, args), timelineText),
+    async (args) =>
+      toolResult(
+        log,
+        'timeline',
+        () => timeline(kb, args),
+        (t) => timelineText(t, lookup),
+      ),
   );
 
   server.registerTool(
@@ -285,7 +291,12 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
       const query = Object.fromEntries(
         Object.entries(args).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
       ) as Parameters<typeof ipCapacity>[1];
-      return toolResult(log, 'ip_capacity', () => ipCapacity(kb, query), ipCapacityText);
+      return toolResult(
+        log,
+        'ip_capacity',
+        () => ipCapacity(kb, query),
+        (c) => ipCapacityText(c, lookup),
+      );
     },
   );
 
