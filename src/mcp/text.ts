@@ -150,12 +150,13 @@ export function topicsText(items: readonly TopicSummary[]): string {
   ].join('\n');
 }
 
-/** A compact ask row: its dimension, the verdict, and each provider's facts with what the lookup adds. */
+/** A compact ask row: its dimension, the verdict, and each provider's facts with what the lookup adds (a
+ * compact fact holds no verified date or confidence, and its status only when recorded). */
 function matchText(m: AskMatch, lookup: FactLookup): string {
   const verdict = m.differs === null ? 'not comparable by key' : m.differs ? 'differs' : 'same';
   const withDates = (f: AskFact): FactLike => {
     const whole = lookup(f.id);
-    return { ...f, verified: whole?.verified, confidence: whole?.confidence };
+    return { ...f, status: f.status ?? whole?.status, verified: whole?.verified, confidence: whole?.confidence };
   };
   return [
     `## ${m.dimension.title} (${m.dimension.topic}/${m.dimension.slug}) — ${verdict}`,
