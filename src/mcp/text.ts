@@ -1,32 +1,49 @@
 import type { Compare, CompareRow, Diff, Fact, FactsPage, SearchResult, TopicSummary } from '../domain/api.js';
-import type { Ask } from '../domain/ask.js';
+import type { Ask, AskCompact, AskFact, AskMatch } from '../domain/ask.js';
 import type { IpCapacity } from '../domain/calculators.js';
+import type { SparseCompare, SparseFact } from '../domain/fields.js';
 import type { Timeline, TimelineEntry } from '../domain/timeline.js';
 
 /**
  * The text half of each tool result: compact, line-oriented renderings an agent (or a person reading a
- * transcript) can quote, with every fact's source URLs beside its value. `structuredContent` carries the
- * full REST object; this is the readable summary of it.
+ * transcript) can quote: every fact with its id, status, verified date, confidence and source URLs beside its
+ * value. `structuredContent` carries the REST object; this is the readable summary of it.
  */
 
-function sourceList(f: Fact): string {
-  return f.sources.map((s) => s.url).join(' ');
+/** A fact as a line renders it: a whole fact, one cut by `fields`, or an ask row's compact fact. */
+type FactLike = SparseFact | (AskFact & { verified?: string; confidence?: string; sources?: undefined });
+
+/** Finds a whole fact by id, for what a compact row leaves out (verified date, confidence). */
+export type FactLookup = (id: string) => Fact | undefined;
+
+function sourceList(f: FactLike): string {
+  if ('source' in f) return f.source;
+  return (f.sources ?? []).map((s) => s.url).join(' ');
 }
 
-function factLine(f: Fact): string {
-  const variant = f.variant ? ` [${f.variant}${f.default ? ', default' : ''}]` : '';
-  // most facts are GA; the others say so beside their value, so an agent never quotes a preview as settled
-  const status = f.status === 'ga' ? '' : ` (${f.status})`;
-  return `${f.value}${variant}${status} — ${sourceList(f)}`;
+/**
+ * `value [variant] — id · status · verified date · confidence — source URLs`; what `fields` left out is left
+ * out here too. Every line states its status, so an agent never quotes a preview as settled.
+ */
+function factLine(f: FactLike, withId = true): string {
+  const variant = f.variant ? ` [${f.variant}${'default' in f && f.default ? ', default' : ''}]` : '';
+  const facts = [
+    withId ? f.id : undefined,
+    f.status,
+    f.verified ? `verified ${f.verified}` : undefined,
+    f.confidence ? `confidence ${f.confidence}` : undefined,
+  ].filter((x): x is string => x !== undefined);
+  const sources = sourceList(f);
+  return [`${f.value ?? '(value left out)'}${variant}`, facts.join(' · '), sources].filter((x) => x !== '').join(' — ');
 }
 
-function cellLines(provider: string, facts: readonly Fact[] | undefined): string[] {
+function cellLines(provider: string, facts: readonly FactLike[] | undefined): string[] {
   if (!facts || facts.length === 0) return [`- ${provider}: (no fact recorded)`];
-  if (facts.length === 1) return [`- ${provider}: ${factLine(facts[0] as Fact)}`];
+  if (facts.length === 1) return [`- ${provider}: ${factLine(facts[0] as FactLike)}`];
   return [`- ${provider}:`, ...facts.map((f) => `  - ${factLine(f)}`)];
 }
 
-function rowText(row: CompareRow, providers: readonly string[]): string {
+function rowText(row: CompareRow | SparseCompare['rows'][number], providers: readonly string[]): string {
   const d = row.divergence;
   const verdict =
     row.differs === null
@@ -44,7 +61,7 @@ function rowText(row: CompareRow, providers: readonly string[]): string {
   return lines.join('\n');
 }
 
-export function compareText(c: Compare): string {
+export function compareText(c: Compare | SparseCompare): string {
   const head = `# ${c.topic.title} (${c.topic.slug}): ${c.providers.join(' vs ')}\n${c.topic.summary}`;
   return [head, ...c.rows.map((r) => rowText(r, c.providers))].join('\n\n');
 }
@@ -79,7 +96,7 @@ export function plainSnippet(html: string): string {
 export function searchText(r: SearchResult): string {
   if (r.items.length === 0) return `No results for "${r.query}".`;
   const lines = r.items.map((h, n) => {
-    const what = h.fact ? `${h.id}: ${factLine(h.fact)}` : `${h.kind} ${h.id}: ${h.title}`;
+    const what = h.fact ? `${h.id}: ${factLine(h.fact, false)}` : `${h.kind} ${h.id}: ${h.title}`;
     return `${n + 1}. ${what}\n   ${plainSnippet(h.snippet)}`;
   });
   return [`# ${r.items.length} results for "${r.query}"`, ...lines].join('\n');
@@ -101,18 +118,28 @@ export function factText(f: Fact): string {
 export function factListText(page: FactsPage): string {
   if (page.items.length === 0) return 'No facts match.';
   const more = page.next ? `\nMore: call list_facts again with cursor "${page.next}".` : '';
-  return [`# ${page.items.length} facts`, ...page.items.map((f) => `- ${f.id}: ${factLine(f)}`)].join('\n') + more;
+  return [`# ${page.items.length} facts`, ...page.items.map((f) => `- ${f.id}: ${factLine(f, false)}`)].join('\n') + more;
 }
 
-function changeLine(e: TimelineEntry): string {
+/** `status · verified date · confidence` of a fact named by id, from the whole fact. */
+function standing(id: string, status: string | undefined, lookup: FactLookup): string {
+  const whole = lookup(id);
+  return [status ?? whole?.status, whole && `verified ${whole.verified}`, whole && `confidence ${whole.confidence}`]
+    .filter((x) => x)
+    .join(' · ');
+}
+
+function changeLine(e: TimelineEntry, lookup: FactLookup): string {
   const when = e.on ?? `Kubernetes ${e.version}`;
   const replaced = e.replaced_by ? ` (replaced by ${e.replaced_by})` : '';
-  return `- ${when} ${e.fact.id}: ${e.what}${replaced} — ${e.sources.map((s) => s.url).join(' ')}`;
+  const urls = e.sources.map((s) => s.url).join(' ');
+  return `- ${when} ${e.fact.id}: ${e.what}${replaced} — ${standing(e.fact.id, e.fact.status, lookup)} — ${urls}`;
 }
 
-export function timelineText(t: Timeline): string {
-  const dated = t.items.length > 0 ? t.items.map(changeLine) : [`No dated change between ${t.from} and ${t.to}.`];
-  const versioned = t.by_version.length > 0 ? ['', '## By Kubernetes version', ...t.by_version.map(changeLine)] : [];
+export function timelineText(t: Timeline, lookup: FactLookup): string {
+  const line = (e: TimelineEntry) => changeLine(e, lookup);
+  const dated = t.items.length > 0 ? t.items.map(line) : [`No dated change between ${t.from} and ${t.to}.`];
+  const versioned = t.by_version.length > 0 ? ['', '## By Kubernetes version', ...t.by_version.map(line)] : [];
   return [`# Changes from ${t.from} to ${t.to}: ${t.items.length}`, ...dated, ...versioned].join('\n');
 }
 
@@ -123,12 +150,28 @@ export function topicsText(items: readonly TopicSummary[]): string {
   ].join('\n');
 }
 
-export function askText(a: Ask): string {
+/** A compact ask row: its dimension, the verdict, and each provider's facts with what the lookup adds (a
+ * compact fact holds no verified date or confidence, and its status only when recorded). */
+function matchText(m: AskMatch, lookup: FactLookup): string {
+  const verdict = m.differs === null ? 'not comparable by key' : m.differs ? 'differs' : 'same';
+  const withDates = (f: AskFact): FactLike => {
+    const whole = lookup(f.id);
+    return { ...f, status: f.status ?? whole?.status, verified: whole?.verified, confidence: whole?.confidence };
+  };
+  return [
+    `## ${m.dimension.title} (${m.dimension.topic}/${m.dimension.slug}) — ${verdict}`,
+    ...Object.entries(m.cells).flatMap(([p, facts]) => cellLines(p, facts?.map(withDates))),
+  ].join('\n');
+}
+
+const isCompact = (a: Ask | AskCompact): a is AskCompact => a.matches.every((m) => 'topic' in m.dimension);
+
+export function askText(a: Ask | AskCompact, lookup: FactLookup): string {
   if (a.matches.length === 0) {
     const hint = a.suggestions.length > 0 ? `\nTopics to ask about instead: ${a.suggestions.map((s) => s.slug).join(', ')}` : '';
     return `${a.answer}${hint}`;
   }
-  const rows = a.matches.map((r) => rowText(r, Object.keys(r.cells)));
+  const rows = isCompact(a) ? a.matches.map((m) => matchText(m, lookup)) : a.matches.map((r) => rowText(r, Object.keys(r.cells)));
   return [
     a.answer,
     `Topics: ${a.topics.map((t) => t.slug).join(', ')}`,
@@ -137,13 +180,15 @@ export function askText(a: Ask): string {
   ].join('\n\n');
 }
 
-export function ipCapacityText(c: IpCapacity): string {
+export function ipCapacityText(c: IpCapacity, lookup: FactLookup): string {
   return [
     `# IP capacity: ${c.provider} ${c.mode} — ${c.max_nodes} nodes, ${c.max_pods_total} pods (limited by ${c.limiting_factor})`,
     c.explanation,
     'Assumptions:',
     ...c.assumptions.map((a) => `- ${a}`),
-    `Facts: ${c.facts.join(', ') || '(none in this dataset)'}`,
+    'Facts:',
+    ...(c.facts.length > 0 ? c.facts.map((id) => `- ${id} (${standing(id, undefined, lookup)})`) : ['- (none in this dataset)']),
+    'Sources:',
     ...c.citations.map((s) => `- ${s.title} — ${s.url}`),
   ].join('\n');
 }

@@ -3,10 +3,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import { CompareSchema, DiffSchema, FactSchema, FactsPageSchema, SearchResultSchema, TopicSummarySchema } from '../domain/api.js';
-import { AskSchema } from '../domain/ask.js';
-import { IpCapacitySchema } from '../domain/calculators.js';
-import { TimelineSchema } from '../domain/timeline.js';
+import { AskDetailSchema } from '../domain/ask.js';
+import { type FactField, FieldsQuerySchema, selectFields } from '../domain/fields.js';
 import { ask } from '../kb/ask/index.js';
 import { ipCapacity } from '../kb/calculators/index.js';
 import { listTopics } from '../kb/catalog.js';
@@ -30,13 +28,28 @@ import {
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-const provider = z.string().max(100).describe('aws, azure or gcp (aliases such as eks, aks, gke, google work too)');
-const topic = z.string().max(200).describe('a topic slug, e.g. dns or load-balancing (list_topics gives them all)');
+// What every tool shares is said once, in the server's instructions (sent at initialize, not in tools/list).
+// Identifiers carry no length bound in the schema: the kb refuses any unknown one by name, and the body limit
+// bounds the request.
+const provider = z.string();
+const topic = z.string();
 
-const TopicListSchema = z.object({ items: z.array(TopicSummarySchema) });
+/** A list given as a JSON array or comma-separated, as REST takes it. */
+const commaList = (description: string) =>
+  z
+    .union([z.array(z.string()), z.string()])
+    .optional()
+    .describe(description);
+const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(',') : v);
 
-// Output schemas are given as shapes: the domain schemas carry OpenAPI component ids, which would turn the
-// top level of the JSON Schema into a `$ref`, and MCP wants `type: object` there.
+/** The fact id get_fact's description gives as an example; a test checks it exists in the real seed. */
+export const GET_FACT_EXAMPLE = 'aws/dns/cluster-dns-server';
+
+// Output schemas declare an object and nothing of its shape, which is the REST API's (the OpenAPI document
+// has it): spelled out here the shapes cost an agent ~10,000 tokens at every tools/list, and one schema must
+// take both the compact and the full answer (ask's `detail`, compare's `fields`). The SDK checks
+// structuredContent against it at every call, and so does its client.
+const RestAnswer = z.looseObject({});
 
 /**
  * Runs one knowledge-layer call and shapes the tool result: the REST object as `structuredContent`, its
@@ -61,69 +74,139 @@ async function toolResult<T extends object>(
   }
 }
 
+/** Facts cut to the `fields` listed (array or comma list), as `fields=` on REST; a wrong name is a tool error. */
+function requireFields(raw: string | string[] | undefined): FactField[] | undefined {
+  const parsed = FieldsQuerySchema.safeParse(joined(raw));
+  if (!parsed.success) throw new BadInputError('fields', parsed.error.issues.map((i) => i.message).join('; '));
+  return parsed.data;
+}
+
+/** kb errors name REST's parameter; the tool's is spelled differently. */
+function renamed<T>(from: string, to: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof BadInputError && err.param === from) throw new BadInputError(to, err.detail);
+    throw err;
+  }
+}
+
 /** One MCP server exposing the knowledge base as tools; each tool is one kb function. */
 export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
   const server = new McpServer(
     { name: 'cloudiff', version },
     {
       instructions:
-        'Cited facts about how managed Kubernetes and cloud networking differ on AWS (EKS), Azure (AKS) and GCP (GKE). ' +
-        'Start with ask for a free-text question, list_topics to see what is covered, compare for a side-by-side table, ' +
-        'diff for what changes when moving a workload. Quote the source URLs given with each fact.',
+        'Cited facts on how managed Kubernetes and cloud networking differ on AWS (EKS), Azure (AKS) and GCP (GKE). ' +
+        'Start with ask for a question, list_topics to see what is covered, compare for a side-by-side table, diff for ' +
+        'what changes when moving a workload. Providers: aws, azure, gcp, or eks, aks, gke, google. Topics: slugs from ' +
+        'list_topics, e.g. dns. compare takes providers, dimensions and fields as a JSON array or comma-separated. ' +
+        'Text answers are compact (each fact: value, id, status, verified date, confidence, sources); structuredContent is ' +
+        'the REST API answer. Quote the source URLs given with each fact; say when a fact is not ga.',
     },
   );
   const readOnly = { readOnlyHint: true, openWorldHint: false } as const;
+  const lookup = (id: string) => kb.snapshot().factById.get(id);
+  const limit = (max: number, dflt: number) => z.number().int().min(1).max(max).optional().describe(`1-${max}, default ${dflt}`);
+
+  server.registerTool(
+    'ask',
+    {
+      description: 'Answers a question from the facts, with compact rows and citations.',
+      inputSchema: {
+        q: z.string().min(1).max(500),
+        detail: AskDetailSchema.optional().describe('full: whole comparison rows'),
+      },
+      outputSchema: RestAnswer,
+      annotations: readOnly,
+    },
+    async ({ q, detail }) =>
+      toolResult(
+        log,
+        'ask',
+        () => ask(kb, q, detail ?? 'compact'),
+        (a) => askText(a, lookup),
+      ),
+  );
 
   server.registerTool(
     'search_facts',
     {
-      title: 'Search facts',
-      description:
-        'Full-text search over topics, dimensions and facts, best match first; fact hits carry the fact with its sources.',
+      description: 'Full-text search of topics, dimensions and facts.',
       inputSchema: {
-        q: z.string().min(1).max(500).describe('the words to search for, e.g. "ndots" or "pod ip range"'),
-        provider: provider.optional().describe('only facts of this provider'),
-        topic: topic.optional().describe('only this topic'),
-        limit: z
-          .number()
-          .int()
-          .min(1)
-          .max(MAX_SEARCH_LIMIT)
-          .optional()
-          .describe(`how many results, 1 to ${MAX_SEARCH_LIMIT} (default 10)`),
+        q: z.string().min(1).max(500).describe('e.g. ndots'),
+        provider: provider.optional(),
+        topic: topic.optional(),
+        limit: limit(MAX_SEARCH_LIMIT, 10),
       },
-      outputSchema: SearchResultSchema.shape,
+      outputSchema: RestAnswer,
       annotations: readOnly,
     },
     async (args) => toolResult(log, 'search_facts', () => search(kb, args), searchText),
   );
 
   server.registerTool(
+    'compare',
+    {
+      description: "A topic's rows: baseline, each provider's facts, whether they differ.",
+      inputSchema: {
+        topic,
+        providers: commaList('default all'),
+        dimensions: commaList('dimension slugs, default all'),
+        fields: commaList('fact fields to keep, e.g. value,status,sources'),
+      },
+      outputSchema: RestAnswer,
+      annotations: readOnly,
+    },
+    async ({ topic, providers, dimensions, fields }) =>
+      toolResult(
+        log,
+        'compare',
+        () => {
+          const kept = requireFields(fields);
+          const matrix = renamed('dimension', 'dimensions', () => compare(kb, topic, joined(providers), joined(dimensions)));
+          return selectFields(matrix, kept);
+        },
+        compareText,
+      ),
+  );
+
+  server.registerTool(
+    'diff',
+    {
+      description: 'What changes moving between providers, worst first, with migration notes.',
+      inputSchema: { from: provider, to: provider, topic: topic.optional() },
+      outputSchema: RestAnswer,
+      annotations: readOnly,
+    },
+    async ({ from, to, topic }) => toolResult(log, 'diff', () => diff(kb, from, to, topic), diffText),
+  );
+
+  server.registerTool(
+    'get_fact',
+    {
+      description: 'One fact by id (provider/topic/dimension[#variant]) with details and sources.',
+      inputSchema: { id: z.string().min(1).max(500).describe(`e.g. ${GET_FACT_EXAMPLE}`) },
+      outputSchema: RestAnswer,
+      annotations: readOnly,
+    },
+    async ({ id }) => toolResult(log, 'get_fact', () => getFact(kb, id), factText),
+  );
+
+  server.registerTool(
     'list_facts',
     {
-      title: 'List facts',
-      description:
-        'Facts filtered by provider, topic, dimension, tag or lifecycle status (e.g. every preview feature of GKE), in id order, a page at a time; pass `next` back as cursor.',
+      description: 'Facts by filter, a page at a time (next is the cursor).',
       inputSchema: {
         provider: provider.optional(),
         topic: topic.optional(),
-        dimension: z.string().max(200).optional().describe('a dimension slug, or topic/dimension'),
-        tag: z.string().max(100).optional().describe('facts carrying this tag, e.g. time-sensitive'),
-        status: z
-          .string()
-          .max(100)
-          .optional()
-          .describe('ga, preview, deprecated, retired or unavailable, or a comma-separated list of them'),
-        limit: z
-          .number()
-          .int()
-          .min(1)
-          .max(MAX_PAGE_SIZE)
-          .optional()
-          .describe(`facts per page, 1 to ${MAX_PAGE_SIZE} (default 50)`),
-        cursor: z.string().max(500).optional().describe('the `next` value of the previous page'),
+        dimension: z.string().optional(),
+        tag: z.string().optional(),
+        status: z.string().optional().describe('e.g. preview'),
+        limit: limit(MAX_PAGE_SIZE, 50),
+        cursor: z.string().optional(),
       },
-      outputSchema: FactsPageSchema.shape,
+      outputSchema: RestAnswer,
       annotations: readOnly,
     },
     async (args) =>
@@ -139,97 +222,32 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
   );
 
   server.registerTool(
-    'compare',
-    {
-      title: 'Compare providers on a topic',
-      description:
-        "The comparison matrix of a topic: per dimension the upstream Kubernetes baseline, each provider's facts, whether they differ (from the facts' comparable keys; null when the dimension cannot be compared), the groups of providers that behave alike, and the divergence.",
-      inputSchema: {
-        topic,
-        providers: z
-          .union([z.array(provider).max(3), z.string().max(300)])
-          .optional()
-          .describe('the providers to compare, as a list or comma-separated (default: all three)'),
-      },
-      outputSchema: CompareSchema.shape,
-      annotations: readOnly,
-    },
-    async ({ topic, providers }) =>
-      toolResult(
-        log,
-        'compare',
-        () => compare(kb, topic, Array.isArray(providers) ? providers.join(',') : providers),
-        compareText,
-      ),
-  );
-
-  server.registerTool(
-    'diff',
-    {
-      title: 'What changes moving between clouds',
-      description:
-        'What changes when a workload moves from one provider to another: every differing dimension, highest severity first, with migration notes.',
-      inputSchema: {
-        from: provider.describe('the provider moved from'),
-        to: provider.describe('the provider moved to'),
-        topic: topic.optional().describe('restrict to one topic'),
-      },
-      outputSchema: DiffSchema.shape,
-      annotations: readOnly,
-    },
-    async ({ from, to, topic }) => toolResult(log, 'diff', () => diff(kb, from, to, topic), diffText),
-  );
-
-  server.registerTool(
-    'ask',
-    {
-      title: 'Ask a question',
-      description:
-        'Answers a free-text question ("how does pod IP allocation differ on GKE?") from the facts: a short answer, the comparison rows it came from and citations.',
-      inputSchema: { q: z.string().min(1).max(500).describe('the question, in plain words') },
-      outputSchema: AskSchema.shape,
-      annotations: readOnly,
-    },
-    async ({ q }) => toolResult(log, 'ask', () => ask(kb, q), askText),
-  );
-
-  server.registerTool(
-    'get_fact',
-    {
-      title: 'Get one fact',
-      description:
-        'One fact by id (provider/topic/dimension, plus #variant where a cell has variants) with its details and sources.',
-      inputSchema: { id: z.string().min(1).max(500).describe('a fact id, e.g. gcp/dns/cluster-dns-server') },
-      outputSchema: FactSchema.shape,
-      annotations: readOnly,
-    },
-    async ({ id }) => toolResult(log, 'get_fact', () => getFact(kb, id), factText),
-  );
-
-  server.registerTool(
     'timeline',
     {
-      title: 'What changes when',
-      description:
-        'Dated changes, retirements and new defaults of the facts in a window (default: the next 12 months), soonest first, each with its fact and sources; changes tied only to a Kubernetes version are listed apart.',
+      description: 'Dated changes and retirements of facts, soonest first.',
       inputSchema: {
-        from: z.string().max(20).optional().describe('ISO date, the first day of the window (default: today)'),
-        to: z.string().max(20).optional().describe('ISO date, the last day (default: from + 12 months; at most 10 years on)'),
+        from: z.string().optional().describe('ISO date, default today'),
+        to: z.string().optional().describe('default from + 12 months'),
         provider: provider.optional(),
         topic: topic.optional(),
       },
-      outputSchema: TimelineSchema.shape,
+      outputSchema: RestAnswer,
       annotations: readOnly,
     },
-    async (args) => toolResult(log, 'timeline', () => timeline(kb, args), timelineText),
+    async (args) =>
+      toolResult(
+        log,
+        'timeline',
+        () => timeline(kb, args),
+        (t) => timelineText(t, lookup),
+      ),
   );
 
   server.registerTool(
     'list_topics',
     {
-      title: 'List topics',
-      description: 'Every topic the knowledge base covers, with its slug, summary and counts.',
-      outputSchema: TopicListSchema.shape,
+      description: 'Every topic covered.',
+      outputSchema: RestAnswer,
       annotations: readOnly,
     },
     async () =>
@@ -242,44 +260,43 @@ export function createMcpServer(kb: Kb, log: FastifyBaseLogger): McpServer {
   );
 
   // numbers may come as JSON numbers or strings; the kb parses strings so its errors name the parameter
-  const count = (description: string) =>
-    z
-      .union([z.number(), z.string().max(100)])
-      .optional()
-      .describe(description);
-  const cidr = (description: string) => z.string().max(100).optional().describe(description);
+  // (the kb parses and bounds each value: its errors name the parameter; the body limit bounds the request)
+  const count = z.union([z.number(), z.string()]).optional();
+  const cidr = z.string().optional();
   server.registerTool(
     'ip_capacity',
     {
-      title: 'IP capacity calculator',
-      description:
-        'How many nodes and pods fit in a pod range or subnet on GKE, AKS or EKS, from the per-node address rules the facts state: the limit, what limits it, the arithmetic, the assumptions and the cited facts. Parameters a mode does not use are refused.',
+      description: 'How many nodes and pods fit in a pod range or subnet.',
       inputSchema: {
         provider,
         mode: z
           .string()
-          .max(100)
           .optional()
           .describe(
-            'gcp: vpc-native; azure: overlay (default), pod-subnet, pod-subnet-static, node-subnet, kubenet; aws: secondary-ip (default), prefix-delegation',
+            'aws: secondary-ip, prefix-delegation; azure: overlay, pod-subnet, pod-subnet-static, node-subnet, kubenet; gcp: vpc-native',
           ),
-        pod_cidr: cidr('the Pod range / pod CIDR, e.g. 10.0.0.0/14 (gcp, azure overlay and kubenet)'),
-        pod_range_prefix: count('the Pod range size as a prefix length instead of pod_cidr, e.g. 14'),
-        node_subnet: cidr('the subnet nodes take their IPs from (required for azure node-subnet)'),
-        pod_subnet: cidr('azure pod-subnet modes: the pod subnet'),
-        subnet: cidr('aws: the VPC subnet nodes and pods share, e.g. 10.0.0.0/19'),
-        max_pods: count('max pods per node (default per provider and mode)'),
-        enis: count('aws secondary-ip: ENIs of the instance type, e.g. 3 for m5.large'),
-        ips_per_eni: count('aws secondary-ip: IPv4 addresses per ENI, e.g. 10 for m5.large'),
+        pod_cidr: cidr,
+        pod_range_prefix: count,
+        node_subnet: cidr,
+        pod_subnet: cidr,
+        subnet: cidr,
+        max_pods: count,
+        enis: count,
+        ips_per_eni: count,
       },
-      outputSchema: IpCapacitySchema.shape,
+      outputSchema: RestAnswer,
       annotations: readOnly,
     },
     async (args) => {
       const query = Object.fromEntries(
         Object.entries(args).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
       ) as Parameters<typeof ipCapacity>[1];
-      return toolResult(log, 'ip_capacity', () => ipCapacity(kb, query), ipCapacityText);
+      return toolResult(
+        log,
+        'ip_capacity',
+        () => ipCapacity(kb, query),
+        (c) => ipCapacityText(c, lookup),
+      );
     },
   );
 

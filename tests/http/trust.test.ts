@@ -134,7 +134,9 @@ describe('GET /v1/facts?status=', () => {
     const result = await call('list_facts', { status: 'preview' });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual(await json('/v1/facts?status=preview'));
-    expect(result.text).toContain('- gcp/dns/cluster-dns-server#cloud-dns-for-gke: Cloud DNS [Cloud DNS for GKE] (preview) — ');
+    expect(result.text).toContain(
+      '- gcp/dns/cluster-dns-server#cloud-dns-for-gke: Cloud DNS [Cloud DNS for GKE] — preview · verified 2026-11-26 · confidence medium — ',
+    );
     const bad = await call('list_facts', { status: 'beta' });
     expect(bad.isError).toBe(true);
     expect(bad.text).toMatch(/^status: unknown status "beta"/);
@@ -270,7 +272,7 @@ describe('GET /v1/timeline', () => {
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual(await json(`/v1/timeline?from=${PAST}&to=${NEXT_YEAR}`));
     expect(result.text).toContain(
-      `- ${SOON} gcp/dns/cluster-dns-server#cloud-dns-for-gke: Cloud DNS becomes the default for new clusters (replaced by kube-dns) — https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns`,
+      `- ${SOON} gcp/dns/cluster-dns-server#cloud-dns-for-gke: Cloud DNS becomes the default for new clusters (replaced by kube-dns) — preview · verified 2026-11-26 · confidence medium — https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns`,
     );
     expect(result.text).toContain('- Kubernetes 1.10 aws/dns/cluster-dns-server: CoreDNS 1.11 becomes the add-on default');
     const bad = await call('timeline', { from: 'tomorrow' });

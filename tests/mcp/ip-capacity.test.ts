@@ -34,7 +34,10 @@ describe('MCP tool ip_capacity', () => {
     expect(result.structuredContent).toEqual(rest.json());
     expect(result.text).toContain('# IP capacity: aws secondary-ip — 8 nodes, 232 pods (limited by subnet)');
     expect(result.text).toContain('3 x (10 - 1) + 2 = 29');
-    expect(result.text).toContain('aws/ip-allocation/max-pods-per-node#secondary-ip-mode');
+    // each fact it applies is named with its status, verified date and confidence
+    expect(result.text).toMatch(
+      /\n- aws\/ip-allocation\/max-pods-per-node#secondary-ip-mode \(ga · verified \d{4}-\d\d-\d\d · confidence (high|medium|low)\)\n/,
+    );
   });
 
   it('answers a tool error naming the parameter for bad input', async () => {

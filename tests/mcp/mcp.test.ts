@@ -50,7 +50,8 @@ describe('MCP /mcp', () => {
     ]);
     const compare = tools.find((t) => t.name === 'compare');
     expect(compare?.inputSchema.required).toEqual(['topic']);
-    expect(Object.keys(compare?.inputSchema.properties ?? {})).toEqual(['topic', 'providers']);
+    expect(Object.keys(compare?.inputSchema.properties ?? {})).toEqual(['topic', 'providers', 'dimensions', 'fields']);
+    expect(Object.keys(tools.find((t) => t.name === 'ask')?.inputSchema.properties ?? {})).toEqual(['q', 'detail']);
     expect(compare?.outputSchema).toBeDefined();
     expect(compare?.annotations?.readOnlyHint).toBe(true);
   });
@@ -62,11 +63,12 @@ describe('MCP /mcp', () => {
     // the fixture's cluster-dns-server declares no compare_by: its cells are not compared
     expect(result.text).toContain('## Cluster DNS server (cluster-dns-server) — not comparable by key, severity medium');
     expect(result.text).toContain('## ndots (ndots) — same');
+    // every fact line carries its id, status, verified date and confidence beside its value and sources
     expect(result.text).toContain(
-      '- aws: CoreDNS as an EKS add-on — https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html',
+      '- aws: CoreDNS as an EKS add-on — aws/dns/cluster-dns-server · ga · verified 2026-11-26 · confidence high — https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html',
     );
     expect(result.text).toContain(
-      'kube-dns [kube-dns, default] — https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns',
+      'kube-dns [kube-dns, default] — gcp/dns/cluster-dns-server#kube-dns · ga · verified 2026-11-26 · confidence high — https://cloud.google.com/kubernetes-engine/docs/how-to/kube-dns',
     );
     expect(result.text).not.toContain('azure');
   });
@@ -102,7 +104,7 @@ describe('MCP /mcp', () => {
     const result = await call('search_facts', { q: 'ndots', provider: 'gcp', limit: 5 });
     expect(result.structuredContent).toEqual(await rest('/v1/search?q=ndots&provider=gcp&limit=5'));
     expect(result.text).toContain(
-      'gcp/dns/ndots: ndots 5 — https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/',
+      'gcp/dns/ndots: ndots 5 — ga · verified 2026-11-26 · confidence high — https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/',
     );
     expect(result.text).not.toContain('<mark>');
   });
@@ -127,14 +129,57 @@ describe('MCP /mcp', () => {
     expect(result.text).toContain('- dns: DNS (2 dimensions, 7 facts). How pods resolve names on each cloud.');
   });
 
-  it('ask returns the REST answer with citations', async () => {
+  it('ask returns the compact REST answer by default, with fact ids, verified dates and citations in the text', async () => {
     const q = 'which load balancer does AKS create for a Service?';
     const result = await call('ask', { q });
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual(await rest(`/v1/ask?q=${encodeURIComponent(q)}&detail=full`));
+    expect(result.structuredContent).toEqual(await rest(`/v1/ask?q=${encodeURIComponent(q)}`));
     const citations = (result.structuredContent as { citations: { url: string }[] }).citations;
     expect(citations.length).toBeGreaterThan(0);
     for (const c of citations) expect(result.text).toContain(c.url);
+    // the compact row holds no verified date or confidence: the text takes them from the whole fact
+    expect(result.text).toContain(
+      '- azure: Standard SKU Azure Load Balancer — azure/load-balancing/default-lb-for-service · ga · verified 2026-11-26 · confidence high — https://learn.microsoft.com/en-us/azure/aks/egress',
+    );
+  });
+
+  it('ask with detail full returns the whole comparison rows, as REST detail=full', async () => {
+    const q = 'which load balancer does AKS create for a Service?';
+    const full = await call('ask', { q, detail: 'full' });
+    expect(full.structuredContent).toEqual(await rest(`/v1/ask?q=${encodeURIComponent(q)}&detail=full`));
+    expect(full.text).toContain('Baseline (upstream Kubernetes):');
+    const compact = await call('ask', { q });
+    expect(Buffer.byteLength(JSON.stringify(compact))).toBeLessThan(Buffer.byteLength(JSON.stringify(full)));
+  });
+
+  it('compare with dimensions returns only those rows, as a list or comma-separated, as REST dimension=', async () => {
+    const expected = await rest('/v1/compare?topic=dns&dimension=ndots');
+    expect((await call('compare', { topic: 'dns', dimensions: ['ndots'] })).structuredContent).toEqual(expected);
+    expect((await call('compare', { topic: 'dns', dimensions: 'ndots' })).structuredContent).toEqual(expected);
+    const result = await call('compare', { topic: 'dns', dimensions: ['ndots'] });
+    expect(result.text).toContain('## ndots (ndots)');
+    expect(result.text).not.toContain('cluster-dns-server');
+  });
+
+  it('compare with fields leaves the other fact fields out, as REST fields=, in structuredContent and text', async () => {
+    const result = await call('compare', { topic: 'dns', dimensions: 'ndots', fields: ['value', 'status', 'sources'] });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual(await rest('/v1/compare?topic=dns&dimension=ndots&fields=value,status,sources'));
+    expect(result.text).toContain(
+      '- aws: ndots 5 — aws/dns/ndots · ga — https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/',
+    );
+    expect(result.text).not.toContain('verified');
+    const comma = await call('compare', { topic: 'dns', dimensions: 'ndots', fields: 'value,status,sources' });
+    expect(comma.structuredContent).toEqual(result.structuredContent);
+  });
+
+  it('compare with an unknown dimension or field is a tool error naming the argument', async () => {
+    const dim = await call('compare', { topic: 'dns', dimensions: ['nope'] });
+    expect(dim.isError).toBe(true);
+    expect(dim.text).toContain('dimensions: unknown dimension "nope" in topic dns; use one of cluster-dns-server, ndots');
+    const field = await call('compare', { topic: 'dns', fields: ['nope'] });
+    expect(field.isError).toBe(true);
+    expect(field.text).toMatch(/^fields: unknown fact field "nope"/);
   });
 
   it('rejects arguments outside the input schema as a tool error naming the argument', async () => {
